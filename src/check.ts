@@ -1,0 +1,37 @@
+import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
+import type { Severity } from "./evaluate/rules.js";
+import { loadConfig } from "./load/config.js";
+import { loadInputs } from "./load/index.js";
+import { normalize } from "./normalize/index.js";
+import { buildReport, type CheckedInput } from "./report/build.js";
+import type { Report } from "./report/types.js";
+
+export interface CheckOptions {
+  paths: string[];
+  configPath?: string;
+  failOn?: Severity;
+  maxBytes?: number;
+  now?: Date;
+  engine?: EngineOptions;
+}
+
+/** The whole pass, stage by stage: load → normalize → evaluate → report. */
+export async function runCheck(options: CheckOptions): Promise<Report> {
+  const config = loadConfig(options.configPath);
+  const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
+  const engine = await PolicyEngine.load(options.engine);
+  const parameters = { ...engine.manifest.params, ...config.params };
+  const checked: CheckedInput[] = inputs.map((input) => {
+    const model = normalize(input);
+    return { input, model, findings: engine.evaluate(model, parameters) };
+  });
+  return buildReport({
+    checked,
+    manifest: engine.manifest,
+    wasmSha256: engine.wasmSha256,
+    config,
+    parameters,
+    failOn: options.failOn ?? config.fail_on ?? "high",
+    now: options.now ?? new Date(),
+  });
+}

@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { runCheck } from "../../check.js";
+import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
+import { DEFAULT_MAX_BYTES } from "../../load/types.js";
+import { FORMATS, REPORT_FILES, renderers, type Format } from "../../report/index.js";
+import type { Report } from "../../report/types.js";
+import type { CommandResult } from "../result.js";
+
+interface CheckArgs {
+  paths: string[];
+  format: Format;
+  "fail-on": Severity;
+  config?: string;
+  "report-dir"?: string;
+  "max-bytes": number;
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: "check <paths...>",
+  describe: "Check plan JSON, cdk.tf.json, cdktf.out/ or *.tf.json against the rules",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("paths", { type: "string", array: true, demandOption: true, describe: "inputs to check" })
+      .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
+      .option("fail-on", { choices: SEVERITIES, default: "high" as Severity, describe: "lowest severity that rejects the plan" })
+      .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
+      .option("report-dir", { type: "string", describe: "also write every report format into this folder" })
+      .option("max-bytes", { type: "number", default: DEFAULT_MAX_BYTES, describe: "refuse inputs larger than this" }) as unknown as Argv<CheckArgs>,
+  handler: () => {
+    // main.ts runs commands through runCommand so that it alone maps results to exit codes.
+  },
+};
+
+export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color: boolean): Promise<CommandResult> {
+  const report: Report = await runCheck({
+    paths: args.paths,
+    configPath: args.config,
+    failOn: args["fail-on"],
+    maxBytes: args["max-bytes"],
+    now: process.env.APPRUNNER_GUARD_NOW ? new Date(process.env.APPRUNNER_GUARD_NOW) : undefined,
+  });
+  if (args["report-dir"]) {
+    mkdirSync(args["report-dir"], { recursive: true });
+    for (const [format, file] of Object.entries(REPORT_FILES) as [Format, string][]) {
+      writeFileSync(join(args["report-dir"], file), renderers[format](report, { color: false }));
+    }
+  }
+  return { stdout: renderers[args.format](report, { color: color && args.format === "text" }), outcome: report.summary.accepted ? "accepted" : "rejected" };
+}

@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
+import { EngineError } from "../errors.js";
+import type { InputModel } from "../normalize/index.js";
+import { policyDistDir } from "../paths.js";
+import { describeFirstError, validator } from "../schemas/ajv.js";
+import { describe, loadManifest, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
+
+/** What a rule returns, as the Rego entrypoint emits it. */
+export interface RawFinding {
+  rule: string;
+  resource: string;
+  attribute: string;
+  message: string;
+  related: string[];
+}
+
+export interface Finding extends RawFinding {
+  rule_id: string;
+  severity: Severity;
+}
+
+export interface EngineOptions {
+  /** Folder holding policy.wasm and rules.json (defaults to the package's policies/dist). */
+  distDir?: string;
+  /** Largest wasm memory in 64 KiB pages; past it evaluation fails closed instead of eating the machine. */
+  maxMemoryPages?: number;
+}
+
+/**
+ * The compiled policy, verified against its manifest before a single rule runs: a bundle whose
+ * sha256 differs from rules.json is refused (exit 3), never evaluated.
+ */
+export class PolicyEngine {
+  private constructor(
+    readonly manifest: RuleManifest,
+    readonly wasmSha256: string,
+    private readonly policy: LoadedPolicy,
+    private readonly byPackage: Map<string, RuleInfo>,
+  ) {}
+
+  static async load(options: EngineOptions = {}): Promise<PolicyEngine> {
+    const dir = options.distDir ?? policyDistDir;
+    const manifest = loadManifest(dir);
+    const wasmPath = join(dir, "policy.wasm");
+    let wasm: Buffer;
+    try {
+      wasm = readFileSync(wasmPath);
+    } catch (error) {
+      throw new EngineError(`${wasmPath}: policy bundle missing (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
+    }
+    const sha256 = createHash("sha256").update(wasm).digest("hex");
+    if (sha256 !== manifest.wasm_sha256) {
+      throw new EngineError(
+        `${wasmPath}: sha256 ${sha256} does not match rules.json (${manifest.wasm_sha256}); the bundle was modified, refusing to evaluate`,
+      );
+    }
+    let policy: LoadedPolicy;
+    try {
+      policy = await loadPolicy(wasm, { initial: 32, maximum: options.maxMemoryPages ?? 32_768 });
+    } catch (error) {
+      throw new EngineError(`${wasmPath}: cannot load the policy bundle: ${describe(error)}`);
+    }
+    const byPackage = new Map(manifest.rules.map((r) => [r.package, r]));
+    return new PolicyEngine(manifest, sha256, policy, byPackage);
+  }
+
+  ruleForPackage(pkg: string): RuleInfo | undefined {
+    return this.byPackage.get(pkg);
+  }
+
+  /** Evaluates every rule on one model. Any engine failure is an EngineError: the pass fails closed. */
+  evaluate(model: InputModel, params: Record<string, unknown>): Finding[] {
+    let result: unknown;
+    try {
+      this.policy.setData({ apprunner_guard: { params } });
+      result = this.policy.evaluate(model, this.manifest.entrypoint);
+    } catch (error) {
+      throw new EngineError(`policy evaluation failed on ${model.source.path}: ${describe(error)}`, { cause: error });
+    }
+    const raw = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
+    const validate = validator("findings");
+    if (!validate(raw)) {
+      throw new EngineError(`policy evaluation on ${model.source.path} returned output that is not a findings list: ${describeFirstError(validate.errors)}`);
+    }
+    return (raw as RawFinding[]).map((f) => {
+      const info = this.byPackage.get(f.rule);
+      if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
+      return { ...f, rule_id: info.id, severity: info.severity };
+    });
+  }
+}

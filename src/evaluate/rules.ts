@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EngineError } from "../errors.js";
+import { policyDistDir } from "../paths.js";
+
+export type Severity = "critical" | "high" | "medium" | "low";
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
+
+/** One rule's facts, extracted from its METADATA block by scripts/build-policies.mjs. */
+export interface RuleInfo {
+  id: string;
+  package: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  controls: string[];
+  remediation: string;
+  applies_to: string[];
+  readme: string;
+}
+
+/** policies/dist/rules.json: the manifest of the committed bundle. */
+export interface RuleManifest {
+  rule_set_version: string;
+  opa_version: string;
+  entrypoint: string;
+  wasm_sha256: string;
+  params: Record<string, unknown>;
+  rules: RuleInfo[];
+}
+
+export function loadManifest(dir = policyDistDir): RuleManifest {
+  const path = join(dir, "rules.json");
+  let manifest: RuleManifest;
+  try {
+    manifest = JSON.parse(readFileSync(path, "utf8")) as RuleManifest;
+  } catch (error) {
+    throw new EngineError(`${path}: cannot read the rule manifest (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
+  }
+  if (!manifest || !Array.isArray(manifest.rules) || typeof manifest.wasm_sha256 !== "string" || typeof manifest.entrypoint !== "string") {
+    throw new EngineError(`${path}: the rule manifest is malformed (missing rules, entrypoint or wasm_sha256)`);
+  }
+  return manifest;
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

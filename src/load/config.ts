@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from "node:fs";
+import { InputError } from "../errors.js";
+import { describeFirstError, validator } from "../schemas/ajv.js";
+import type { Severity } from "../evaluate/rules.js";
+
+export interface Waiver {
+  rule: string;
+  resource: string;
+  justification: string;
+  owner: string;
+  expires: string;
+  ticket?: string;
+}
+
+export interface GuardConfig {
+  fail_on?: Severity;
+  params: Record<string, unknown>;
+  waivers: Waiver[];
+}
+
+/** Reads and validates the --config file; a missing path means the defaults. */
+export function loadConfig(path: string | undefined): GuardConfig {
+  if (path === undefined) return { params: {}, waivers: [] };
+  if (!existsSync(path)) throw new InputError(path, "config file not found");
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InputError(path, `config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const validate = validator("config");
+  if (!validate(doc)) throw new InputError(path, `invalid config: ${describeFirstError(validate.errors)}`);
+  const config = doc as Partial<GuardConfig>;
+  for (const waiver of config.waivers ?? []) {
+    if (Number.isNaN(Date.parse(`${waiver.expires}T00:00:00Z`))) {
+      throw new InputError(path, `invalid config: waiver for ${waiver.rule} on ${waiver.resource} has expires "${waiver.expires}", which is not a calendar date (YYYY-MM-DD)`);
+    }
+  }
+  return { fail_on: config.fail_on, params: config.params ?? {}, waivers: config.waivers ?? [] };
+}

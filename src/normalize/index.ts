@@ -1,0 +1,101 @@
+import type { LoadedInput } from "../load/types.js";
+import { readTerraformJson } from "./hcl-json.js";
+import { resolveRoles } from "./iam.js";
+import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
+import { readPlan } from "./plan.js";
+
+export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
+export { MODEL_VERSION } from "./model.js";
+
+/** Builds the one input model the rules read, whatever kind of input it came from. */
+export function normalize(input: LoadedInput): InputModel {
+  const drafts =
+    input.kind === "terraform-plan"
+      ? readPlan(input.document, input.path, input.text)
+      : readTerraformJson(input.document, input.path, input.text);
+
+  const resources = new Map<string, DraftResource>();
+  for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
+  linkLiteralArns(resources);
+
+  const byType: Record<string, string[]> = {};
+  const referencedBy: Record<string, string[]> = {};
+  for (const d of resources.values()) {
+    (byType[d.type] ??= []).push(d.address);
+    for (const targets of Object.values(d.refs)) {
+      for (const target of targets) {
+        const list = (referencedBy[target] ??= []);
+        if (list[list.length - 1] !== d.address) list.push(d.address);
+      }
+    }
+  }
+  for (const list of Object.values(referencedBy)) list.sort(compare);
+  const iamRoles = resolveRoles(resources, byType);
+
+  const out: Record<string, ModelResource> = {};
+  for (const d of resources.values()) {
+    const { raw: _raw, ...resource } = d;
+    resource.unknown = [...new Set(resource.unknown)].sort(compare);
+    out[d.address] = resource;
+  }
+  const plan = input.document as { terraform_version?: unknown };
+  return {
+    model_version: MODEL_VERSION,
+    source: {
+      kind: input.kind,
+      path: input.path,
+      stack: input.stack,
+      terraform_version: input.kind === "terraform-plan" && typeof plan.terraform_version === "string" ? plan.terraform_version : null,
+    },
+    resources: out,
+    by_type: sortKeys(byType),
+    referenced_by: sortKeys(referencedBy),
+    iam: { roles: iamRoles },
+  };
+}
+
+/**
+ * A literal ARN that equals another resource's known ARN is a reference too (an existing role or
+ * service that the plan does not change). App Runner secret values may carry `:jsonKey:stage:version`
+ * after the secret ARN, so those match on the secret part.
+ */
+function linkLiteralArns(resources: Map<string, DraftResource>): void {
+  const byArn = new Map<string, string>();
+  for (const d of resources.values()) {
+    const arn = d.values.arn;
+    if (typeof arn === "string" && arn.startsWith("arn:")) byArn.set(arn, d.address);
+  }
+  if (byArn.size === 0) return;
+  const lookup = (value: string) => byArn.get(value) ?? byArn.get(value.split(":").slice(0, 7).join(":"));
+  for (const d of resources.values()) {
+    const visit = (value: unknown, path: string, listPath: string | null): void => {
+      if (typeof value === "string") {
+        if (!value.startsWith("arn:")) return;
+        const target = lookup(value);
+        if (target && target !== d.address && path !== "arn") addRef(d, listPath ?? path, target);
+      } else if (Array.isArray(value)) {
+        const scalars = value.every((v) => typeof v !== "object");
+        value.forEach((v, i) => visit(v, `${path}.${i}`, scalars ? path : null));
+      } else if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) visit(v, path === "" ? k : `${path}.${k}`, null);
+      }
+    };
+    visit(d.values, "", null);
+  }
+}
+
+function addRef(d: DraftResource, path: string, target: string): void {
+  const list = d.refs[path] ?? [];
+  if (!list.includes(target)) d.refs[path] = [...list, target].sort(compare);
+}
+
+/** Plain code-unit order: the same in every locale, so reports are byte-identical everywhere. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record).sort(compare)) out[key] = record[key]!;
+  return out;
+}

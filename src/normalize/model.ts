@@ -1,0 +1,65 @@
+import type { InputKind } from "../load/types.js";
+
+/** Mirrors src/schemas/input-model.schema.json (docs/input-model.md explains every field). */
+export const MODEL_VERSION = 1;
+
+export interface ModelResource {
+  address: string;
+  type: string;
+  name: string;
+  module: string;
+  mode: "managed" | "data";
+  actions: string[];
+  values: Record<string, unknown>;
+  unknown: string[];
+  refs: Record<string, string[]>;
+  origin: { construct_path: string | null; file: string | null; line: number | null };
+}
+
+export interface Statement {
+  sid: string;
+  effect: string;
+  actions: string[];
+  not_actions: string[];
+  resources: string[];
+  not_resources: string[];
+  /** Addresses the Resource list refers to when its values are references (unknown until apply). */
+  resource_refs: string[];
+  principals: Record<string, string[]>;
+  not_principals: Record<string, string[]>;
+  conditions: { test: string; variable: string; values: string[] }[];
+  /** Statement fields whose value is not known until apply ("actions", "resources", ...). */
+  unknown: string[];
+  via: string;
+  index: number;
+}
+
+export interface Unresolved {
+  via: string;
+  attribute: string;
+  reason: string;
+}
+
+export interface RoleIam {
+  trust: Statement[];
+  statements: Statement[];
+  managed_policy_arns: { arn: string; via: string }[];
+  unresolved: Unresolved[];
+}
+
+export interface InputModel {
+  model_version: typeof MODEL_VERSION;
+  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null };
+  resources: Record<string, ModelResource>;
+  by_type: Record<string, string[]>;
+  referenced_by: Record<string, string[]>;
+  iam: { roles: Record<string, RoleIam> };
+}
+
+/**
+ * What an input-kind reader hands the shared model builder: the model resource plus the raw
+ * attribute values, which still hold reference strings that the IAM resolver needs to read.
+ */
+export interface DraftResource extends ModelResource {
+  raw: Record<string, unknown>;
+}

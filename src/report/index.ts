@@ -1,0 +1,24 @@
+import { renderJson } from "./json.js";
+import { renderText } from "./text.js";
+import type { Report } from "./types.js";
+
+export type { Report } from "./types.js";
+export { buildReport, globMatch } from "./build.js";
+
+export interface RenderOptions {
+  color: boolean;
+}
+
+/** Every output format, by the name --format takes. */
+export const renderers = {
+  text: (report: Report, options: RenderOptions) => renderText(report, options),
+  json: (report: Report) => renderJson(report),
+} satisfies Record<string, (report: Report, options: RenderOptions) => string>;
+
+export type Format = keyof typeof renderers;
+export const FORMATS = Object.keys(renderers) as Format[];
+
+/** What --report-dir writes: one file per machine-readable format. */
+export const REPORT_FILES: Partial<Record<Format, string>> = {
+  json: "report.json",
+};

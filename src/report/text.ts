@@ -1,0 +1,52 @@
+import { compare } from "../normalize/index.js";
+import type { Report, ReportFinding } from "./types.js";
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, green: 32, dim: 2, bold: 1, magenta: 35, cyan: 36 } as const;
+
+/** Terminal report: findings grouped by resource, then a one-line verdict. */
+export function renderText(report: Report, options: TextOptions): string {
+  const paint = (code: keyof typeof CODES, s: string) => (options.color ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
+  const severityColor = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" } as const;
+  const lines: string[] = [];
+  const inputs = report.inputs.map((i) => `${i.path}${i.stack ? ` (stack ${i.stack})` : ""}`).join(", ");
+  lines.push(paint("bold", `apprunner-guard ${report.tool.version}`) + paint("dim", ` · rules ${report.policy.rule_set_version} · ${inputs}`));
+
+  const groups = new Map<string, ReportFinding[]>();
+  for (const f of report.findings) {
+    const key = `${f.input}\u0000${f.resource}`;
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
+  }
+  if (groups.size === 0) lines.push("", paint("green", "No findings."));
+  const width = Math.max(8, ...report.findings.map((f) => f.severity.length + 2));
+  for (const key of [...groups.keys()].sort(compare)) {
+    const [input, resource] = key.split("\u0000") as [string, string];
+    const group = groups.get(key)!;
+    const where = group[0]!.location;
+    const at = where.construct_path ? ` [${where.construct_path}]` : "";
+    const line = where.line ? `:${where.line}` : "";
+    lines.push("", paint("bold", resource) + paint("dim", `${at}  ${input}${line}`));
+    for (const f of group) {
+      const sev = paint(severityColor[f.severity], f.severity.toUpperCase().padEnd(width));
+      const status = f.status === "waived" ? paint("dim", ` (waived by ${f.waiver?.owner} until ${f.waiver?.expires})`) : "";
+      const attribute = f.attribute ? paint("dim", ` ${f.attribute}`) : "";
+      lines.push(`  ${sev} ${f.rule_id}${attribute}  ${f.message}${status}`);
+    }
+  }
+  for (const w of report.waivers) {
+    if (w.state === "expired") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) expired on ${w.expires} and no longer waives`));
+    if (w.state === "stale") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}) matches no finding; remove it`));
+  }
+  const s = report.summary;
+  const counts = (["critical", "high", "medium", "low"] as const).map((sev) => `${s.by_severity[sev].fail} ${sev}`).join(", ");
+  const verdict = s.accepted
+    ? paint("green", `ACCEPTED`) + ` · ${s.findings} findings (${counts}), ${s.waived} waived, none at or above ${report.fail_on}`
+    : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
+  lines.push("", `${verdict} · ${s.resources_checked} resources checked`);
+  return lines.join("\n") + "\n";
+}
