@@ -50,7 +50,9 @@ function parseJson(path: string, text: string): unknown {
   } catch (error) {
     if (error instanceof RangeError) throw new InputError(path, "JSON nesting is too deep to read");
     const detail = error instanceof Error ? error.message : String(error);
-    const truncated = /end of (JSON )?(input|data)/i.test(detail) ? " (the file looks truncated)" : "";
+    const position = Number(/position (\d+)/.exec(detail)?.[1] ?? NaN);
+    const atEnd = /end of (JSON )?(input|data)/i.test(detail) || position >= text.trimEnd().length;
+    const truncated = atEnd ? " (the file looks truncated)" : "";
     throw new InputError(path, `not valid JSON${truncated}: ${detail}`);
   }
 }

@@ -1,0 +1,8 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Real inputs nobody on this team wrote; used by path, never copied into the repo. */
+export const realcases = resolve(repoRoot, "../shared/realcases");
+export const realcase = (...parts: string[]) => join(realcases, ...parts);
+export const fixtures = (...parts: string[]) => join(repoRoot, "test", "fixtures", ...parts);

@@ -1,0 +1,89 @@
+import { describe, expect, test } from "vitest";
+import { modelFrom } from "../helpers/model.js";
+
+const stack = (resource: Record<string, unknown>, data: Record<string, unknown> = {}) => ({
+  "//": { metadata: { stackName: "app", version: "0.21.0", backend: "local" } },
+  resource,
+  data,
+});
+
+describe("cdktf stack normalization", () => {
+  const doc = stack(
+    {
+      aws_apprunner_service: {
+        api_Resource_1A2B: {
+          "//": { metadata: { path: "app/api/Resource", uniqueId: "api_Resource_1A2B" } },
+          service_name: "api",
+          instance_configuration: { instance_role_arn: "${aws_iam_role.api_InstanceRole_C3D4.arn}" },
+          source_configuration: {
+            image_repository: {
+              image_identifier: "123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:" + "a".repeat(64),
+              image_repository_type: "ECR",
+              image_configuration: {
+                port: "8080",
+                runtime_environment_variables: { LOG_LEVEL: "info" },
+                runtime_environment_secrets: { DB_PASSWORD: "${aws_secretsmanager_secret.db.arn}" },
+              },
+            },
+          },
+          tags: { Environment: "prod", Owner: "${var.owner}" },
+        },
+      },
+      aws_iam_role: {
+        api_InstanceRole_C3D4: {
+          name: "api-instance",
+          assume_role_policy: "${data.aws_iam_policy_document.trust.json}",
+          inline_policy: { name: "secrets", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "${aws_secretsmanager_secret.db.arn}" }] }) },
+        },
+      },
+      aws_secretsmanager_secret: { db: { name: "db" } },
+    },
+    {
+      aws_iam_policy_document: {
+        trust: { statement: { actions: ["sts:AssumeRole"], principals: { type: "Service", identifiers: ["tasks.apprunner.amazonaws.com"] } } },
+      },
+    },
+  );
+
+  test("single blocks written as objects become lists; map attributes stay maps", () => {
+    const model = modelFrom(doc);
+    const api = model.resources["aws_apprunner_service.api_Resource_1A2B"]!;
+    const image = (api.values.source_configuration as any)[0].image_repository[0];
+    expect(image.image_configuration).toEqual([{ port: "8080", runtime_environment_variables: { LOG_LEVEL: "info" }, runtime_environment_secrets: {} }]);
+    expect(api.values.tags).toEqual({ Environment: "prod" });
+    expect(api.origin).toMatchObject({ construct_path: "app/api/Resource" });
+  });
+
+  test("${...} values are unknown and referenced per map key", () => {
+    const model = modelFrom(doc);
+    const api = model.resources["aws_apprunner_service.api_Resource_1A2B"]!;
+    expect(api.unknown).toEqual([
+      "instance_configuration.0.instance_role_arn",
+      "source_configuration.0.image_repository.0.image_configuration.0.runtime_environment_secrets.DB_PASSWORD",
+      "tags.Owner",
+    ]);
+    expect(api.refs).toEqual({
+      "instance_configuration.0.instance_role_arn": ["aws_iam_role.api_InstanceRole_C3D4"],
+      "source_configuration.0.image_repository.0.image_configuration.0.runtime_environment_secrets.DB_PASSWORD": ["aws_secretsmanager_secret.db"],
+    });
+    expect(model.referenced_by["aws_secretsmanager_secret.db"]).toEqual(["aws_apprunner_service.api_Resource_1A2B", "aws_iam_role.api_InstanceRole_C3D4"]);
+  });
+
+  test("trust from a policy document data source, inline policy JSON with a token resource", () => {
+    const role = modelFrom(doc).iam.roles["aws_iam_role.api_InstanceRole_C3D4"]!;
+    expect(role.trust).toEqual([
+      expect.objectContaining({ effect: "Allow", actions: ["sts:assumerole"], principals: { Service: ["tasks.apprunner.amazonaws.com"] }, via: "data.aws_iam_policy_document.trust" }),
+    ]);
+    expect(role.statements).toEqual([
+      expect.objectContaining({ actions: ["secretsmanager:getsecretvalue"], resources: [], resource_refs: ["aws_secretsmanager_secret.db"], unknown: ["resources"], via: "aws_iam_role.api_InstanceRole_C3D4" }),
+    ]);
+    expect(role.unresolved).toEqual([]);
+  });
+
+  test("a plain *.tf.json (list form) is read like a stack, without construct paths", () => {
+    const model = modelFrom({ resource: [{ aws_iam_role: { r: { name: "r", assume_role_policy: "{\"Statement\":[]}" } } }] });
+    expect(model.source.kind).toBe("terraform-json");
+    expect(model.resources["aws_iam_role.r"]!.origin.construct_path).toBeNull();
+    expect(model.iam.roles["aws_iam_role.r"]).toEqual({ trust: [], statements: [], managed_policy_arns: [], unresolved: [] });
+  });
+});
