@@ -73,6 +73,15 @@ export class PolicyEngine {
 
   /** Evaluates every rule on one model. Any engine failure is an EngineError: the pass fails closed. */
   evaluate(model: InputModel, params: Record<string, unknown>): Finding[] {
+    return this.evaluateRaw(model, params).map((f) => {
+      const info = this.byPackage.get(f.rule);
+      if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
+      return { ...f, rule_id: info.id, severity: info.severity };
+    });
+  }
+
+  /** The entrypoint's findings exactly as the Rego emits them (what native `opa eval` is compared with). */
+  evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
     let result: unknown;
     try {
       this.policy.setData({ apprunner_guard: { params } });
@@ -85,10 +94,6 @@ export class PolicyEngine {
     if (!validate(raw)) {
       throw new EngineError(`policy evaluation on ${model.source.path} returned output that is not a findings list: ${describeFirstError(validate.errors)}`);
     }
-    return (raw as RawFinding[]).map((f) => {
-      const info = this.byPackage.get(f.rule);
-      if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
-      return { ...f, rule_id: info.id, severity: info.severity };
-    });
+    return raw as RawFinding[];
   }
 }
