@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 
-/** Deeper than any real plan or stack; a hostile file must not overflow the stack of a recursive walk. */
-export const MAX_DEPTH = 64;
+/** Deeper than any real plan or stack (WAF rule statements nest deepest); a hostile file must not overflow a recursive walk. */
+export const MAX_DEPTH = 200;
 
 /** Copy without null leaves: a null attribute is an unset attribute, so rules see it as absent. */
 export function dropNulls(value: unknown, file: string, depth = 0): unknown {
@@ -29,14 +29,4 @@ export function unknownPaths(tree: unknown, file: string): string[] {
   };
   walk(tree, "", 0);
   return out;
-}
-
-/** Deletes the value at a dotted path (used to drop unknown leaves from cdktf values). */
-export function getPath(root: unknown, path: string): unknown {
-  let node = root;
-  for (const part of path.split(".")) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
 }
