@@ -25,7 +25,14 @@ function inputs(): string[] {
   return found;
 }
 
-const canonical = (findings: unknown[]) => findings.map((f) => JSON.stringify(f)).sort();
+/** Key order differs between the two engines' JSON; content must not. */
+const sortedKeys = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sortedKeys)
+    : value && typeof value === "object"
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]))
+      : value;
+const canonical = (findings: unknown[]) => findings.map((f) => JSON.stringify(sortedKeys(f))).sort();
 
 describe("native opa eval and the wasm bundle give identical findings", () => {
   let engine: PolicyEngine;

@@ -1,0 +1,123 @@
+import { Token } from "cdktf";
+import type { IConstruct } from "constructs";
+import { createHash } from "node:crypto";
+
+/**
+ * Shared construct-time checks. Every message names the prop, echoes the value
+ * received and says what is allowed, so a failing `cdktf synth` explains itself.
+ * Values that are still tokens are skipped: they are only known at apply time.
+ */
+
+export function isToken(value: unknown): boolean {
+  return (typeof value === "string" || typeof value === "number" || Array.isArray(value)) && Token.isUnresolved(value);
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+export function validateIntRange(prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || isToken(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${prop} ${show(value)} is out of range; allowed: an integer from ${min} to ${max}`);
+  }
+}
+
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export function validateName(prop: string, value: string | undefined, min: number, max: number): void {
+  if (value === undefined || isToken(value)) return;
+  if (value.length < min || value.length > max || !NAME_PATTERN.test(value)) {
+    throw new Error(
+      `${prop} ${show(value)} is invalid; allowed: ${min} to ${max} characters matching ${NAME_PATTERN.source}`,
+    );
+  }
+}
+
+export function validateLength(prop: string, value: string | undefined, min: number, max: number): void {
+  if (value === undefined || isToken(value)) return;
+  if (value.length < min || value.length > max) {
+    // Echo only the start of an overlong value: the message should stay readable.
+    const echo = value.length > 60 ? `${JSON.stringify(value.slice(0, 40))}...` : show(value);
+    throw new Error(`${prop} ${echo} has ${value.length} characters; allowed: ${min} to ${max} characters`);
+  }
+}
+
+export function validateOneOf<T extends string>(prop: string, value: string | undefined, allowed: readonly T[]): void {
+  if (value === undefined || isToken(value)) return;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`${prop} ${show(value)} is not supported; allowed: ${allowed.join(", ")}`);
+  }
+}
+
+/** Mirrors the default `forbidden_ports` of rule AR-NET-002: App Runner only proxies HTTP. */
+export const FORBIDDEN_PORTS: readonly number[] = [
+  21, 22, 23, 25, 53, 110, 111, 135, 139, 143, 389, 445, 636, 1433, 1521, 2049, 2375, 2376, 3306, 3389, 5432, 5672,
+  5900, 6379, 9042, 9092, 11211, 27017,
+];
+
+export function validatePort(prop: string, value: number | undefined): void {
+  if (value === undefined || isToken(value)) return;
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${prop} ${show(value)} is out of range; allowed: an integer from 1 to 65535`);
+  }
+  if (FORBIDDEN_PORTS.includes(value)) {
+    throw new Error(
+      `${prop} ${value} is a well-known non-HTTP service port; allowed: an HTTP port from 1 to 65535 other than ${FORBIDDEN_PORTS.join(", ")}`,
+    );
+  }
+}
+
+export const RESERVED_ENV_PREFIX = "AWSAPPRUNNER";
+
+export function validateEnvName(prop: string, name: string): void {
+  if (isToken(name)) return;
+  if (name.length === 0) {
+    throw new Error(`${prop} "" is empty; allowed: a non-empty name not starting with ${RESERVED_ENV_PREFIX}`);
+  }
+  if (name.toUpperCase().startsWith(RESERVED_ENV_PREFIX)) {
+    throw new Error(`${prop} ${show(name)} is reserved by App Runner; allowed: names not starting with ${RESERVED_ENV_PREFIX}`);
+  }
+}
+
+/** Same defaults as the `secret_name_patterns` parameter of rule AR-SEC-001. */
+export const SECRET_NAME_PATTERNS: readonly RegExp[] = [
+  /password/i,
+  /passwd/i,
+  /secret/i,
+  /token/i,
+  /api[_-]?key/i,
+  /private[_-]?key/i,
+  /access[_-]?key/i,
+  /credential/i,
+  /auth/i,
+];
+
+const CREDENTIAL_VALUE_PATTERNS: readonly RegExp[] = [
+  /(AKIA|ASIA)[A-Z0-9]{16}/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i,
+  /gh[pousr]_[A-Za-z0-9]{36,}/,
+  /xox[abprs]-[A-Za-z0-9-]{10,}/,
+];
+
+export function secretLikeName(name: string): RegExp | undefined {
+  if (isToken(name)) return undefined;
+  return SECRET_NAME_PATTERNS.find((p) => p.test(name));
+}
+
+export function credentialLikeValue(value: string): boolean {
+  if (isToken(value)) return false;
+  return CREDENTIAL_VALUE_PATTERNS.some((p) => p.test(value));
+}
+
+/**
+ * A deterministic physical name from the construct path: stable across synths,
+ * unique per path, and within the API's length limit.
+ */
+export function physicalName(construct: IConstruct, maxLength: number): string {
+  const path = construct.node.path;
+  const hash = createHash("sha256").update(path).digest("hex").slice(0, 8);
+  const readable = construct.node.id.replace(/[^A-Za-z0-9_-]/g, "").replace(/^[^A-Za-z0-9]+/, "") || "svc";
+  return `${readable.slice(0, Math.max(1, maxLength - hash.length - 1))}-${hash}`;
+}

@@ -1,0 +1,47 @@
+import { Construct } from "constructs";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js";
+import { arnOf, type ArnLike } from "./secrets.js";
+
+/**
+ * How a service is shielded by AWS WAF. A public service must choose: a web
+ * ACL, or a written-down opt-out that reviewers (and the policy pass) can see.
+ */
+export class WafProtection {
+  /** Associate this regional WAFv2 web ACL (ARN or the `Wafv2WebAcl` resource). */
+  static webAcl(webAcl: ArnLike): WafProtection {
+    return new WafProtection(arnOf(webAcl), undefined);
+  }
+
+  /** No WAF, on purpose. The justification is recorded on the service resource. */
+  static disabled(justification: string): WafProtection {
+    if (justification.trim().length === 0) {
+      throw new Error('WafProtection.disabled justification "" is empty; allowed: a sentence saying why this public service needs no WAF');
+    }
+    return new WafProtection(undefined, justification);
+  }
+
+  private constructor(
+    readonly webAclArn: string | undefined,
+    readonly disabledJustification: string | undefined,
+  ) {}
+}
+
+export interface WebAclAssociationProps {
+  /** ARN of the protected resource (the App Runner service). */
+  readonly resourceArn: string;
+  /** ARN of the regional WAFv2 web ACL. */
+  readonly webAclArn: string;
+}
+
+/** An `aws_wafv2_web_acl_association`. */
+export class WebAclAssociation extends Construct {
+  readonly resource: Wafv2WebAclAssociation;
+
+  constructor(scope: Construct, id: string, props: WebAclAssociationProps) {
+    super(scope, id);
+    this.resource = new Wafv2WebAclAssociation(this, "Resource", {
+      resourceArn: props.resourceArn,
+      webAclArn: props.webAclArn,
+    });
+  }
+}

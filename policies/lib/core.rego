@@ -1,0 +1,124 @@
+# Shared helpers over the input model (docs/input-model.md).
+package apprunner_guard.lib
+
+# Rule parameters: defaults in policies/apprunner_guard/params/data.json,
+# replaced by the engine with defaults merged with the user's config.
+param(name) := data.apprunner_guard.params[name]
+
+# Addresses of every resource of a type (sorted, possibly empty).
+of_type(t) := object.get(input, ["by_type", t], [])
+
+# Addresses of every App Runner service.
+services := of_type("aws_apprunner_service")
+
+# The type of the resource at an address ("" when it is not in the model).
+type_of(addr) := object.get(input, ["resources", addr, "type"], "")
+
+# Addresses that reference addr through any attribute.
+referenced_by(addr) := object.get(input, ["referenced_by", addr], [])
+
+# Refs recorded at a dotted path, or at its nearest ancestor that has refs.
+refs_at(res, path) := res.refs[prefixes[0]] if {
+	parts := split(path, ".")
+	prefixes := [p |
+		some i in numbers.range(count(parts), 1)
+		p := concat(".", array.slice(parts, 0, i))
+		object.get(res, ["refs", p], null) != null
+	]
+} else := []
+
+# Refs at path that point at resources of one of the given types.
+refs_of_types(res, path, types) := {r |
+	some r in refs_at(res, path)
+	type_of(r) in types
+}
+
+# The value at path is unknown until apply (the path or one of its ancestors is in `unknown`).
+is_unknown(res, path) if {
+	some u in object.get(res, "unknown", [])
+	_covers(u, path)
+}
+
+_covers(u, path) if u == path
+
+_covers(u, path) if startswith(path, concat("", [u, "."]))
+
+# Keys of a map attribute that are unknown until apply (listed in `unknown` as path.KEY).
+unknown_keys(res, path) := {k |
+	prefix := concat("", [path, "."])
+	some u in object.get(res, "unknown", [])
+	startswith(u, prefix)
+	k := substring(u, count(prefix), -1)
+	not contains(k, ".")
+}
+
+# JSON-quoted string for messages.
+q(s) := json.marshal(s)
+
+# Sorted, JSON-quoted, comma-separated list for messages.
+q_list(xs) := concat(", ", [q(x) | some x in sort(xs)])
+
+# A finding object (the only shape a rule emits).
+finding(resource, attribute, message, related) := {
+	"resource": resource,
+	"attribute": attribute,
+	"message": message,
+	"related": sort({r | some r in related}),
+}
+
+# Blocks used by the rules, at their fixed dotted paths.
+image_configuration_path := "source_configuration.0.image_repository.0.image_configuration.0"
+
+code_configuration_values_path := "source_configuration.0.code_repository.0.code_configuration.0.code_configuration_values.0"
+
+runtime_config_paths := [image_configuration_path, code_configuration_values_path]
+
+# The image configuration or code configuration values block at one of runtime_config_paths.
+runtime_config(svc, path) := svc.values.source_configuration[0].image_repository[0].image_configuration[0] if {
+	path == image_configuration_path
+}
+
+runtime_config(svc, path) := svc.values.source_configuration[0].code_repository[0].code_configuration[0].code_configuration_values[0] if {
+	path == code_configuration_values_path
+}
+
+# Entries of a map attribute (runtime_environment_variables / _secrets) of the runtime configs:
+# {"name", "path", "map_path", "unknown", "value"} ("value" is null when unknown).
+env_entries(svc, attr) := {e |
+	some cp in runtime_config_paths
+	mp := concat(".", [cp, attr])
+	some e in _env_entries(svc, cp, mp, attr)
+}
+
+_env_entries(svc, cp, mp, attr) := known | unknown if {
+	known := {e |
+		some k, v in as_object(object.get(runtime_config_or_empty(svc, cp), attr, {}))
+		e := {"name": k, "path": concat(".", [mp, k]), "map_path": mp, "unknown": false, "value": v}
+	}
+	unknown := {e |
+		some k in unknown_keys(svc, mp)
+		e := {"name": k, "path": concat(".", [mp, k]), "map_path": mp, "unknown": true, "value": null}
+	}
+}
+
+runtime_config_or_empty(svc, path) := c if {
+	c := runtime_config(svc, path)
+} else := {}
+
+# x when it is an object, else {} (plan values write unset maps as null).
+as_object(x) := x if is_object(x)
+
+as_object(x) := {} if not is_object(x)
+
+# Ingress: absent or true means public; only a known false is private.
+public_path := "network_configuration.0.ingress_configuration.0.is_publicly_accessible"
+
+is_public(svc) if {
+	not is_unknown(svc, public_path)
+	not is_private(svc)
+}
+
+is_private(svc) if svc.values.network_configuration[0].ingress_configuration[0].is_publicly_accessible == false
+
+# Tags of a resource (tags_all, when the plan has it, includes provider default_tags).
+tags(res) := object.union(as_object(object.get(res.values, "tags", {})), as_object(object.get(res.values, "tags_all", {})))

@@ -1,0 +1,58 @@
+package apprunner_guard.lib.core_test
+
+import data.apprunner_guard.lib
+import data.apprunner_guard.lib.test as t
+
+res := {
+	"values": {},
+	"unknown": ["network_configuration", "a.0.env.KEY", "a.0.env.X.Y"],
+	"refs": {"a.0.env": ["aws_s3_bucket.b"], "a.0.env.SECRET": ["aws_secretsmanager_secret.s"]},
+}
+
+test_pass_refs_at_exact_path if lib.refs_at(res, "a.0.env.SECRET") == ["aws_secretsmanager_secret.s"]
+
+test_pass_refs_at_nearest_ancestor if lib.refs_at(res, "a.0.env.OTHER") == ["aws_s3_bucket.b"]
+
+test_pass_refs_at_none if lib.refs_at(res, "b.0.c") == []
+
+test_pass_is_unknown_exact_and_ancestor if {
+	lib.is_unknown(res, "a.0.env.KEY")
+	lib.is_unknown(res, "network_configuration.0.ingress_configuration.0.is_publicly_accessible")
+	not lib.is_unknown(res, "a.0.env")
+	not lib.is_unknown(res, "network_configuration_x")
+}
+
+test_pass_unknown_keys if lib.unknown_keys(res, "a.0.env") == {"KEY"}
+
+test_pass_is_public if {
+	lib.is_public({"values": {}, "unknown": []})
+	lib.is_public({"values": {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": true}]}]}, "unknown": []})
+	not lib.is_public({"values": {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}, "unknown": []})
+	not lib.is_public(res)
+}
+
+test_pass_tags_merge_default_tags if {
+	lib.tags({"values": {"tags": {"A": "1"}, "tags_all": {"B": "2"}}}) == {"A": "1", "B": "2"}
+	lib.tags({"values": {"tags": null}}) == {}
+}
+
+test_pass_finding_sorts_related if {
+	lib.finding("x", "", "m", ["b", "a", "b"]) == {"resource": "x", "attribute": "", "message": "m", "related": ["a", "b"]}
+}
+
+test_pass_env_entries if {
+	svc := t.with_unknown(t.image_service({"runtime_environment_variables": {"A": "1"}}), [concat(".", [t.image_config_path, "runtime_environment_variables.B"])])
+	p := concat(".", [t.image_config_path, "runtime_environment_variables"])
+	lib.env_entries(svc, "runtime_environment_variables") == {
+		{"name": "A", "path": concat(".", [p, "A"]), "map_path": p, "unknown": false, "value": "1"},
+		{"name": "B", "path": concat(".", [p, "B"]), "map_path": p, "unknown": true, "value": null},
+	}
+}
+
+test_pass_services_and_types if {
+	m := t.model([t.service("b", {}), t.service("a", {})], {})
+	lib.services == ["aws_apprunner_service.a", "aws_apprunner_service.b"] with input as m
+	lib.of_type("aws_iam_role") == [] with input as m
+	lib.type_of("aws_apprunner_service.a") == "aws_apprunner_service" with input as m
+	lib.type_of("nope.x") == "" with input as m
+}

@@ -1,0 +1,141 @@
+# IAM helpers: the roles of a service, statement and action matching.
+package apprunner_guard.lib
+
+instance_role_path := "instance_configuration.0.instance_role_arn"
+
+access_role_path := "source_configuration.0.authentication_configuration.0.access_role_arn"
+
+role_paths := {"instance": instance_role_path, "access": access_role_path}
+
+# The role ARN value set on the service (undefined when absent or unknown).
+role_arn(svc, path) := svc.values.instance_configuration[0].instance_role_arn if path == instance_role_path
+
+role_arn(svc, path) := svc.values.source_configuration[0].authentication_configuration[0].access_role_arn if {
+	path == access_role_path
+}
+
+# Roles of the model (iam.roles) the service's role attribute points at, through refs.
+model_roles(svc, path) := {r |
+	some r in refs_at(svc, path)
+	input.iam.roles[r]
+}
+
+instance_roles(svc) := model_roles(svc, instance_role_path)
+
+access_roles(svc) := model_roles(svc, access_role_path)
+
+# {"service", "role", "kind": "instance"|"access"} for every service and each role it uses.
+service_roles contains {"service": s, "role": r, "kind": kind} if {
+	some s in services
+	some kind, path in role_paths
+	some r in model_roles(input.resources[s], path)
+}
+
+# IAM pattern (with * and ?) as an anchored regular expression.
+pattern_regex(p) := concat("", ["^", replace(replace(regex_escape(p), "*", ".*"), "?", "."), "$"])
+
+regex_escape(s) := replace(
+	replace(
+		replace(
+			replace(
+				replace(
+					replace(
+						replace(
+							replace(
+								replace(
+									replace(
+										replace(
+											replace(s, "\\", "\\\\"),
+											".", "\\.",
+										),
+										"+", "\\+",
+									),
+									"(", "\\(",
+								),
+								")", "\\)",
+							),
+							"[", "\\[",
+						),
+						"]", "\\]",
+					),
+					"{", "\\{",
+				),
+				"}", "\\}",
+			),
+			"^", "\\^",
+		),
+		"$", "\\$",
+	),
+	"|", "\\|",
+)
+
+# value matches an IAM wildcard pattern (case-sensitive, as for ARNs).
+wildcard_match(pattern, value) if regex.match(pattern_regex(pattern), value)
+
+# action matches an IAM action pattern (case-insensitive).
+action_matches(pattern, action) if wildcard_match(lower(pattern), lower(action))
+
+# action is matched by some pattern in the list.
+action_in(action, patterns) if {
+	some p in patterns
+	action_matches(p, action)
+}
+
+has_wildcard(p) if contains(p, "*")
+
+has_wildcard(p) if contains(p, "?")
+
+is_allow(st) if st.effect == "Allow"
+
+# The Allow statement grants the (concrete) action.
+grants(st, action) if {
+	is_allow(st)
+	action_in(action, st.actions)
+}
+
+grants(st, action) if {
+	is_allow(st)
+	count(st.not_actions) > 0
+	not action_in(action, st.not_actions)
+}
+
+# The statement applies to every resource: Resource "*" or a NotResource.
+any_resource(st) if "*" in st.resources
+
+any_resource(st) if count(st.not_resources) > 0
+
+# The statement grants the action on every resource.
+grants_on_any(st, action) if {
+	grants(st, action)
+	any_resource(st)
+}
+
+# Which attribute of the statement's source a user edits.
+_policy_attributes := {
+	"aws_iam_role_policy": "policy",
+	"aws_iam_policy": "policy",
+	"aws_iam_role": "inline_policy",
+	"aws_iam_policy_document": "statement",
+}
+
+policy_attribute(via) := object.get(_policy_attributes, type_of(via), "")
+
+_managed_attributes := {
+	"aws_iam_role": "managed_policy_arns",
+	"aws_iam_role_policy_attachment": "policy_arn",
+	"aws_iam_policy_attachment": "policy_arn",
+	"aws_iam_role_policy_attachments_exclusive": "policy_arns",
+}
+
+managed_attribute(via) := object.get(_managed_attributes, type_of(via), "")
+
+# "instance role R of S"
+role_label(sr) := concat("", [sr.kind, " role ", sr.role, " of ", sr.service])
+
+# A finding on an identity-policy statement of a service's role.
+statement_finding(sr, st, what) := finding(
+	st.via,
+	policy_attribute(st.via),
+	concat("", [role_label(sr), " ", what, " in statement ", format_int(st.index, 10), " of ", st.via]),
+	[sr.service, sr.role],
+)

@@ -1,0 +1,40 @@
+package apprunner_guard.lib.iam_test
+
+import data.apprunner_guard.lib
+import data.apprunner_guard.lib.test as t
+
+test_pass_action_wildcards if {
+	lib.action_matches("s3:Get*", "s3:getobject")
+	lib.action_matches("s3:getobjec?", "S3:GetObject")
+	lib.action_matches("*", "iam:passrole")
+	not lib.action_matches("s3:get*", "s3:putobject")
+	not lib.action_matches("s3:get?", "s3:getobject")
+	lib.action_in("iam:putrolepolicy", ["s3:*", "iam:put*policy"])
+	not lib.action_in("iam:passrole", ["s3:*"])
+}
+
+test_pass_wildcard_match_escapes_regex if {
+	lib.wildcard_match("arn:aws:s3:::b.c/*", "arn:aws:s3:::b.c/key(1)+[x]")
+	not lib.wildcard_match("arn:aws:s3:::b.c/*", "arn:aws:s3:::bxc/key")
+	lib.wildcard_match("a|b^$\\{}()", "a|b^$\\{}()")
+}
+
+test_pass_grants if {
+	lib.grants(t.allow("p", 0, ["s3:*"], ["*"]), "s3:getobject")
+	not_action := object.union(t.allow("p", 0, [], ["*"]), {"not_actions": ["iam:*"]})
+	lib.grants(not_action, "s3:getobject")
+	not lib.grants(not_action, "iam:passrole")
+	not lib.grants(object.union(t.allow("p", 0, ["*"], ["*"]), {"effect": "Deny"}), "s3:getobject")
+	lib.grants_on_any(object.union(t.allow("p", 0, ["*"], []), {"not_resources": ["x"]}), "s3:getobject")
+	not lib.grants_on_any(t.allow("p", 0, ["*"], ["arn:aws:s3:::b"]), "s3:getobject")
+}
+
+test_pass_roles_of_a_service if {
+	svc := t.service_with_unknown_role({}, "app")
+	m := t.iam_model(svc, t.role([], [], [], []))
+	lib.instance_roles(svc) == {"aws_iam_role.app"} with input as m
+	lib.access_roles(svc) == set() with input as m
+	lib.service_roles == {{"service": "aws_apprunner_service.api", "role": "aws_iam_role.app", "kind": "instance"}} with input as m
+	lib.policy_attribute("aws_iam_role_policy.app") == "policy" with input as m
+	lib.policy_attribute("aws_iam_role_policy.none") == "" with input as m
+}

@@ -1,0 +1,31 @@
+# The one entrypoint: every rule's findings, each with "rule": "<area>.<rule-name>".
+# Rule packages are listed explicitly (the wasm compiler needs static references);
+# scripts/build-policies.mjs fails when a folder under policies/rules/ is missing here.
+package apprunner_guard.main
+
+rules := {
+	"iam.instance_role_admin_managed_policy": data.apprunner_guard.rules.iam.instance_role_admin_managed_policy.findings,
+	"iam.instance_role_allows_all": data.apprunner_guard.rules.iam.instance_role_allows_all.findings,
+	"iam.instance_role_any_resource": data.apprunner_guard.rules.iam.instance_role_any_resource.findings,
+	"iam.instance_role_privilege_escalation": data.apprunner_guard.rules.iam.instance_role_privilege_escalation.findings,
+	"iam.instance_role_wildcard_actions": data.apprunner_guard.rules.iam.instance_role_wildcard_actions.findings,
+	"iam.role_separation": data.apprunner_guard.rules.iam.role_separation.findings,
+	"iam.role_trust_policy": data.apprunner_guard.rules.iam.role_trust_policy.findings,
+	"meta.unknown_value": data.apprunner_guard.rules.meta.unknown_value.findings,
+	"network.http_health_check": data.apprunner_guard.rules.network.http_health_check.findings,
+	"network.http_port": data.apprunner_guard.rules.network.http_port.findings,
+	"network.private_intent": data.apprunner_guard.rules.network.private_intent.findings,
+	"network.waf_on_public_service": data.apprunner_guard.rules.network.waf_on_public_service.findings,
+	"operations.pinned_image": data.apprunner_guard.rules.operations.pinned_image.findings,
+	"operations.required_tags": data.apprunner_guard.rules.operations.required_tags.findings,
+	"operations.tracing_enabled": data.apprunner_guard.rules.operations.tracing_enabled.findings,
+	"secrets.encryption_cmk": data.apprunner_guard.rules.secrets.encryption_cmk.findings,
+	"secrets.plain_env_secret": data.apprunner_guard.rules.secrets.plain_env_secret.findings,
+	"secrets.secret_access_scoped": data.apprunner_guard.rules.secrets.secret_access_scoped.findings,
+	"secrets.secret_source": data.apprunner_guard.rules.secrets.secret_source.findings,
+}
+
+findings contains object.union(f, {"rule": rule}) if {
+	some rule, fs in rules
+	some f in fs
+}

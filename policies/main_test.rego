@@ -1,0 +1,28 @@
+package apprunner_guard.main_test
+
+import data.apprunner_guard.lib.test as t
+import data.apprunner_guard.main
+
+test_fail_findings_carry_the_rule if {
+	svc := t.service("api", {
+		"source_configuration": [{"image_repository": [{"image_identifier": "public.ecr.aws/x/api@sha256:00", "image_configuration": [{"port": "8080"}]}]}],
+		"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}],
+		"health_check_configuration": [{"protocol": "HTTP", "path": "/healthz"}],
+		"encryption_configuration": [{"kms_key": "arn:aws:kms:us-east-1:1:key/x"}],
+		"observability_configuration": [{"observability_enabled": true, "observability_configuration_arn": "arn:aws:apprunner:x"}],
+		"tags": {"Environment": "prod", "Owner": "team"},
+	})
+	conn := t.with_refs(t.resource("aws_apprunner_vpc_ingress_connection", "api", {}), {"service_arn": ["aws_apprunner_service.api"]})
+	obs := t.resource("aws_apprunner_observability_configuration", "obs", {"trace_configuration": [{"vendor": "AWSXRAY"}]})
+	svc2 := t.with_refs(svc, {"observability_configuration.0.observability_configuration_arn": ["aws_apprunner_observability_configuration.obs"]})
+	r := main.findings with input as t.model([svc2, conn, obs], {})
+	r == set()
+	r2 := main.findings with input as t.model([svc, conn], {})
+	r2 == {{
+		"rule": "meta.unknown_value",
+		"resource": "aws_apprunner_service.api",
+		"attribute": "observability_configuration.0.observability_configuration_arn",
+		"message": "the observability configuration of aws_apprunner_service.api is not an aws_apprunner_observability_configuration in the input: cannot verify AR-OPS-001",
+		"related": ["aws_apprunner_service.api"],
+	}}
+}

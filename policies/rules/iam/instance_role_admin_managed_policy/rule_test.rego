@@ -1,0 +1,72 @@
+package apprunner_guard.rules.iam.instance_role_admin_managed_policy_test
+
+import data.apprunner_guard.lib.test as t
+import data.apprunner_guard.rules.iam.instance_role_admin_managed_policy as rule
+
+expected(via, attribute, arn) := {
+	"resource": via,
+	"attribute": attribute,
+	"message": concat("", [
+		"instance role aws_iam_role.app of aws_apprunner_service.api has the administrative AWS managed policy ",
+		arn, " attached by ", via,
+	]),
+	"related": t.related,
+}
+
+test_fail_administrator_access_by_attachment if {
+	arn := "arn:aws:iam::aws:policy/AdministratorAccess"
+	m := t.model(
+		[
+			t.service_with_role({}, "app"),
+			t.resource("aws_iam_role", "app", {}),
+			t.resource("aws_iam_role_policy_attachment", "admin", {"policy_arn": arn}),
+		],
+		{"aws_iam_role.app": t.role([], [{"arn": arn, "via": "aws_iam_role_policy_attachment.admin"}], t.apprunner_trust, [])},
+	)
+	r := rule.findings with input as m
+	r == {expected("aws_iam_role_policy_attachment.admin", "policy_arn", arn)}
+}
+
+test_fail_full_access_in_managed_policy_arns if {
+	arn := "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+	r := rule.findings with input as t.with_managed([{"arn": arn, "via": "aws_iam_role.app"}])
+	r == {expected("aws_iam_role.app", "managed_policy_arns", arn)}
+}
+
+test_fail_power_user_govcloud if {
+	arn := "arn:aws-us-gov:iam::aws:policy/PowerUserAccess"
+	r := rule.findings with input as t.with_managed([{"arn": arn, "via": "aws_iam_role.app"}])
+	r == {expected("aws_iam_role.app", "managed_policy_arns", arn)}
+}
+
+test_fail_iam_full_access_exclusive if {
+	arn := "arn:aws:iam::aws:policy/IAMFullAccess"
+	m := t.model(
+		[
+			t.service_with_role({}, "app"),
+			t.resource("aws_iam_role", "app", {}),
+			t.resource("aws_iam_role_policy_attachments_exclusive", "app", {}),
+		],
+		{"aws_iam_role.app": t.role([], [{"arn": arn, "via": "aws_iam_role_policy_attachments_exclusive.app"}], t.apprunner_trust, [])},
+	)
+	r := rule.findings with input as m
+	r == {expected("aws_iam_role_policy_attachments_exclusive.app", "policy_arns", arn)}
+}
+
+# ★ role ARN unknown, linked by refs only.
+test_fail_role_unknown_linked_by_refs if {
+	arn := "arn:aws:iam::aws:policy/AdministratorAccess"
+	svc := t.service_with_unknown_role({}, "app")
+	m := t.iam_model(svc, t.role([], [{"arn": arn, "via": "aws_iam_role.app"}], t.apprunner_trust, []))
+	r := rule.findings with input as m
+	r == {expected("aws_iam_role.app", "managed_policy_arns", arn)}
+}
+
+test_pass_read_only_managed_policy if {
+	managed := [
+		{"arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "via": "aws_iam_role.app"},
+		{"arn": "arn:aws:iam::123456789012:policy/AdministratorAccess", "via": "aws_iam_role.app"},
+	]
+	r := rule.findings with input as t.with_managed(managed)
+	r == set()
+}

@@ -1,0 +1,34 @@
+# METADATA
+# title: Instance role allows every action
+# description: >-
+#   The App Runner instance role has an Allow statement whose Action is "*" or "*:*",
+#   or an Allow statement with NotAction (every action but a few).
+# scope: package
+# custom:
+#   id: AR-IAM-001
+#   severity: critical
+#   controls: ["NIST AC-6", "CIS 1.16", "PCI 7.2.2", "SOC2 CC6.3"]
+#   remediation: >-
+#     List the actions the application calls (e.g. s3:GetObject) and the resources it
+#     calls them on; drop "*" actions and NotAction from the instance role's policies.
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.iam.instance_role_allows_all
+
+import data.apprunner_guard.lib
+
+findings contains lib.statement_finding(sr, st, concat("", ["allows every action (", lib.q(a), ")"])) if {
+	some sr in lib.service_roles
+	sr.kind == "instance"
+	some st in input.iam.roles[sr.role].statements
+	lib.is_allow(st)
+	some a in st.actions
+	a in {"*", "*:*"}
+}
+
+findings contains lib.statement_finding(sr, st, concat("", ["allows every action except NotAction [", lib.q_list(st.not_actions), "]"])) if {
+	some sr in lib.service_roles
+	sr.kind == "instance"
+	some st in input.iam.roles[sr.role].statements
+	lib.is_allow(st)
+	count(st.not_actions) > 0
+}

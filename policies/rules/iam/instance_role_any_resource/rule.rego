@@ -1,0 +1,45 @@
+# METADATA
+# title: Instance role allows actions on any resource
+# description: >-
+#   The App Runner instance role allows actions on Resource "*" (or with NotResource),
+#   other than actions AWS does not scope by resource (parameter actions_allowed_on_any_resource).
+# scope: package
+# custom:
+#   id: AR-IAM-003
+#   severity: high
+#   controls: ["NIST AC-6", "PCI 7.2.2"]
+#   remediation: >-
+#     Scope each statement to the ARNs the application uses (bucket/key prefix, table,
+#     queue, secret); keep Resource "*" only for actions AWS cannot scope (X-Ray,
+#     cloudwatch:PutMetricData, ecr:GetAuthorizationToken).
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.iam.instance_role_any_resource
+
+import data.apprunner_guard.lib
+
+findings contains lib.statement_finding(sr, st, concat("", ["allows ", what, " on ", scope(st)])) if {
+	some sr in lib.service_roles
+	sr.kind == "instance"
+	some st in input.iam.roles[sr.role].statements
+	lib.is_allow(st)
+	lib.any_resource(st)
+	some what in offending(st)
+}
+
+offending(st) := {concat("", ["actions ", lib.q_list(actions)])} if {
+	actions := [a |
+		some a in st.actions
+		not lib.action_in(a, lib.param("actions_allowed_on_any_resource"))
+	]
+	count(actions) > 0
+}
+
+offending(st) := {concat("", ["every action except NotAction [", lib.q_list(st.not_actions), "]"])} if {
+	count(st.not_actions) > 0
+}
+
+scope(st) := `Resource "*"` if "*" in st.resources
+
+scope(st) := concat("", ["every resource except NotResource [", lib.q_list(st.not_resources), "]"]) if {
+	not "*" in st.resources
+}

@@ -1,0 +1,61 @@
+package apprunner_guard.rules.iam.instance_role_any_resource_test
+
+import data.apprunner_guard.lib.test as t
+import data.apprunner_guard.rules.iam.instance_role_any_resource as rule
+
+expected(message) := {
+	"resource": "aws_iam_role_policy.app",
+	"attribute": "policy",
+	"message": message,
+	"related": t.related,
+}
+
+test_fail_resource_star if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["s3:getobject", "xray:puttracesegments"], ["*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "s3:getobject" on Resource "*" in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_fail_wildcard_of_exempt_service if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["xray:*"], ["*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "xray:*" on Resource "*" in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_fail_not_resource if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["s3:getobject"], []), {"not_resources": ["arn:aws:s3:::other/*"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "s3:getobject" on every resource except NotResource ["arn:aws:s3:::other/*"] in statement 1 of aws_iam_role_policy.app`)}
+}
+
+test_fail_not_action if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 0, [], ["*"]), {"not_actions": ["iam:*"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows every action except NotAction ["iam:*"] on Resource "*" in statement 0 of aws_iam_role_policy.app`)}
+}
+
+# ★ role ARN unknown, linked by refs only.
+test_fail_role_unknown_linked_by_refs if {
+	svc := t.service_with_unknown_role({}, "app")
+	m := t.iam_model(svc, t.role([t.allow("aws_iam_role_policy.app", 0, ["sqs:sendmessage"], ["*"])], [], t.apprunner_trust, []))
+	r := rule.findings with input as m
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "sqs:sendmessage" on Resource "*" in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_pass_exempt_actions if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["xray:puttracesegments", "cloudwatch:putmetricdata", "ecr:getauthorizationtoken"], ["*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}
+
+test_pass_scoped_resource if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["s3:getobject"], ["arn:aws:s3:::b/*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}
+
+test_pass_deny if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 0, ["s3:getobject"], ["*"]), {"effect": "Deny"})
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}

@@ -1,0 +1,133 @@
+# METADATA
+# title: A value a rule needs cannot be known
+# description: >-
+#   A value a rule needs is unknown until apply and not linked to a resource in the input
+#   (a port from a variable, a role ARN from a data source), an IAM policy reaching a role
+#   cannot be read, or a role lives outside the input. The finding names the rules it blocks
+#   and the attribute; it is never a silent pass.
+# scope: package
+# custom:
+#   id: AR-META-001
+#   severity: medium
+#   controls: []
+#   remediation: >-
+#     Check a Terraform plan (terraform show -json) rather than cdktf output where values come
+#     from data sources or variables, reference resources directly (role.arn, not a string built
+#     from variables), and build policies with aws_iam_policy_document or jsonencode.
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.meta.unknown_value
+
+import data.apprunner_guard.lib
+
+blocks := {
+	"instance": ["AR-IAM-001", "AR-IAM-002", "AR-IAM-003", "AR-IAM-004", "AR-IAM-005", "AR-IAM-006", "AR-SEC-003"],
+	"access": ["AR-IAM-006", "AR-IAM-007"],
+}
+
+meta(resource, attribute, what, rules, related) := lib.finding(
+	resource,
+	attribute,
+	concat("", [what, ": cannot verify ", concat(", ", rules)]),
+	related,
+)
+
+# A role ARN unknown until apply that refs do not link to a role of the input.
+findings contains meta(s, path, concat("", [kind, " role ARN of ", s, " is unknown until apply and not linked to an aws_iam_role in the input"]), blocks[kind], [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some kind, path in lib.role_paths
+	lib.is_unknown(svc, path)
+	count(lib.model_roles(svc, path)) == 0
+}
+
+# A known role ARN that points at no role of the input (an external role).
+findings contains meta(s, path, concat("", [kind, " role ", arn, " of ", s, " is not in the input (external role)"]), blocks[kind], [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some kind, path in lib.role_paths
+	arn := lib.role_arn(svc, path)
+	count(lib.model_roles(svc, path)) == 0
+}
+
+# A policy reaching a service's role that the normalizer cannot read.
+findings contains meta(
+	u.via,
+	u.attribute,
+	concat("", ["a policy of ", lib.role_label(sr), " cannot be read (", u.reason, ")"]),
+	blocks[sr.kind],
+	[sr.service, sr.role],
+) if {
+	some sr in lib.service_roles
+	some u in input.iam.roles[sr.role].unresolved
+}
+
+# Single service values that rules need, unknown until apply (refs cannot supply them).
+service_values := {
+	lib.public_path: ["AR-NET-001", "AR-NET-004"],
+	concat(".", [lib.image_configuration_path, "port"]): ["AR-NET-002"],
+	concat(".", [lib.code_configuration_values_path, "port"]): ["AR-NET-002"],
+	"health_check_configuration.0.protocol": ["AR-NET-003"],
+	"health_check_configuration.0.path": ["AR-NET-003"],
+	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
+	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
+	"tags": ["AR-OPS-003"],
+	concat(".", [lib.image_configuration_path, "runtime_environment_variables"]): ["AR-SEC-001"],
+	concat(".", [lib.code_configuration_values_path, "runtime_environment_variables"]): ["AR-SEC-001"],
+	concat(".", [lib.image_configuration_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
+	concat(".", [lib.code_configuration_values_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
+}
+
+findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply"]), rules, [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some path, rules in service_values
+	lib.is_unknown(svc, path)
+}
+
+# Tracing on, but the observability configuration cannot be found in the input.
+obs_path := "observability_configuration.0.observability_configuration_arn"
+
+findings contains meta(s, obs_path, concat("", ["the observability configuration of ", s, " is not an aws_apprunner_observability_configuration in the input"]), ["AR-OPS-001"], [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	svc.values.observability_configuration[0].observability_enabled == true
+	count(lib.refs_of_types(svc, obs_path, {"aws_apprunner_observability_configuration"})) == 0
+}
+
+# An injected secret whose source (Secrets Manager or SSM) cannot be told.
+findings contains meta(s, e.path, concat("", ["the source of secret ", lib.q(e.name), " of ", s, " is unknown until apply and ", reason[source]]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	source := lib.secret_source(svc, e)
+	reason[source]
+}
+
+reason := {
+	"unresolved": "not linked to a Secrets Manager secret or SSM parameter in the input",
+	"ambiguous": "linked to both Secrets Manager and SSM Parameter Store",
+}
+
+# A plain variable whose value is unknown and not linked to any resource.
+findings contains meta(s, e.path, concat("", ["the value of ", lib.q(e.name), " of ", s, " is unknown until apply and not linked to a resource in the input"]), ["AR-SEC-001"], [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some e in lib.env_entries(svc, "runtime_environment_variables")
+	e.unknown
+	not lib.secret_like(e.name)
+	count(lib.refs_at(svc, e.path)) == 0
+}
+
+# Associations whose target is unknown and not linked to anything.
+linking := {
+	"aws_wafv2_web_acl_association": {"attribute": "resource_arn", "rules": ["AR-NET-001"]},
+	"aws_apprunner_vpc_ingress_connection": {"attribute": "service_arn", "rules": ["AR-NET-004"]},
+}
+
+findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is unknown until apply and not linked to a resource in the input"]), l.rules, [a]) if {
+	some type, l in linking
+	some a in lib.of_type(type)
+	res := input.resources[a]
+	lib.is_unknown(res, l.attribute)
+	count(lib.refs_at(res, l.attribute)) == 0
+}

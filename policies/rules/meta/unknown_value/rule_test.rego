@@ -1,0 +1,109 @@
+package apprunner_guard.rules.meta.unknown_value_test
+
+import data.apprunner_guard.lib.test as t
+import data.apprunner_guard.rules.meta.unknown_value as rule
+
+api := "aws_apprunner_service.api"
+
+instance_rules := "AR-IAM-001, AR-IAM-002, AR-IAM-003, AR-IAM-004, AR-IAM-005, AR-IAM-006, AR-SEC-003"
+
+expected(resource, attribute, message, related) := {"resource": resource, "attribute": attribute, "message": message, "related": related}
+
+test_fail_role_arn_unknown_without_refs if {
+	svc := t.with_unknown(t.service("api", {}), [t.instance_role_path])
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, t.instance_role_path, concat("", ["instance role ARN of aws_apprunner_service.api is unknown until apply and not linked to an aws_iam_role in the input: cannot verify ", instance_rules]), [api])}
+}
+
+test_fail_external_access_role if {
+	path := "source_configuration.0.authentication_configuration.0.access_role_arn"
+	svc := t.service("api", {"source_configuration": [{"authentication_configuration": [{"access_role_arn": "arn:aws:iam::1:role/shared"}]}]})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, path, "access role arn:aws:iam::1:role/shared of aws_apprunner_service.api is not in the input (external role): cannot verify AR-IAM-006, AR-IAM-007", [api])}
+}
+
+test_fail_unresolved_policy if {
+	u := {"via": "aws_iam_role_policy.app", "attribute": "policy", "reason": "policy is unknown until apply"}
+	m := t.iam_model(t.service_with_role({}, "app"), t.role([], [], t.apprunner_trust, [u]))
+	r := rule.findings with input as m
+	r == {expected("aws_iam_role_policy.app", "policy", concat("", ["a policy of instance role aws_iam_role.app of aws_apprunner_service.api cannot be read (policy is unknown until apply): cannot verify ", instance_rules]), t.related)}
+}
+
+# ★ AR-NET-002: a port from a variable cannot be recovered through refs; it is reported here.
+test_fail_port_unknown if {
+	path := concat(".", [t.image_config_path, "port"])
+	svc := t.with_unknown(t.image_service({}), [path])
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, path, concat("", [path, " of aws_apprunner_service.api is unknown until apply: cannot verify AR-NET-002"]), [api])}
+}
+
+test_fail_ingress_unknown_through_ancestor if {
+	svc := t.with_unknown(t.service("api", {}), ["network_configuration"])
+	p := "network_configuration.0.ingress_configuration.0.is_publicly_accessible"
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, p, concat("", [p, " of aws_apprunner_service.api is unknown until apply: cannot verify AR-NET-001, AR-NET-004"]), [api])}
+}
+
+test_fail_external_observability_configuration if {
+	p := "observability_configuration.0.observability_configuration_arn"
+	svc := t.service("api", {"observability_configuration": [{"observability_enabled": true, "observability_configuration_arn": "arn:aws:apprunner:x"}]})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, p, "the observability configuration of aws_apprunner_service.api is not an aws_apprunner_observability_configuration in the input: cannot verify AR-OPS-001", [api])}
+}
+
+test_fail_secret_source_unresolved_and_ambiguous if {
+	sp := concat(".", [t.image_config_path, "runtime_environment_secrets"])
+	svc := t.with_refs(
+		t.with_unknown(t.image_service({}), [concat(".", [sp, "A"]), concat(".", [sp, "B"])]),
+		{concat(".", [sp, "B"]): ["aws_secretsmanager_secret.b", "aws_ssm_parameter.b"]},
+	)
+	m := t.model([svc, t.resource("aws_secretsmanager_secret", "b", {}), t.resource("aws_ssm_parameter", "b", {})], {})
+	r := rule.findings with input as m
+	r == {
+		expected(api, concat(".", [sp, "A"]), `the source of secret "A" of aws_apprunner_service.api is unknown until apply and not linked to a Secrets Manager secret or SSM parameter in the input: cannot verify AR-SEC-002, AR-SEC-003`, [api]),
+		expected(api, concat(".", [sp, "B"]), `the source of secret "B" of aws_apprunner_service.api is unknown until apply and linked to both Secrets Manager and SSM Parameter Store: cannot verify AR-SEC-002, AR-SEC-003`, [api]),
+	}
+}
+
+test_fail_plain_variable_unknown_without_refs if {
+	p := concat(".", [t.image_config_path, "runtime_environment_variables", "DSN"])
+	svc := t.with_unknown(t.image_service({}), [p])
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, p, `the value of "DSN" of aws_apprunner_service.api is unknown until apply and not linked to a resource in the input: cannot verify AR-SEC-001`, [api])}
+}
+
+test_fail_waf_association_target_unknown if {
+	a := t.with_unknown(t.resource("aws_wafv2_web_acl_association", "x", {}), ["resource_arn"])
+	r := rule.findings with input as t.model([a], {})
+	r == {expected("aws_wafv2_web_acl_association.x", "resource_arn", "resource_arn of aws_wafv2_web_acl_association.x is unknown until apply and not linked to a resource in the input: cannot verify AR-NET-001", ["aws_wafv2_web_acl_association.x"])}
+}
+
+test_pass_everything_linked if {
+	sp := concat(".", [t.image_config_path, "runtime_environment_secrets"])
+	vp := concat(".", [t.image_config_path, "runtime_environment_variables"])
+	svc := t.with_refs(
+		t.with_unknown(
+			t.service_with_unknown_role({"observability_configuration": [{"observability_enabled": true}]}, "app"),
+			[t.instance_role_path, concat(".", [sp, "DB_PASSWORD"]), concat(".", [vp, "BUCKET"]), "observability_configuration.0.observability_configuration_arn"],
+		),
+		{
+			t.instance_role_path: ["aws_iam_role.app"],
+			sp: ["aws_secretsmanager_secret.db"],
+			vp: ["aws_s3_bucket.b"],
+			"observability_configuration.0.observability_configuration_arn": ["aws_apprunner_observability_configuration.obs"],
+		},
+	)
+	waf := t.with_refs(t.with_unknown(t.resource("aws_wafv2_web_acl_association", "x", {}), ["resource_arn"]), {"resource_arn": [api]})
+	m := t.model(
+		[
+			svc, waf,
+			t.resource("aws_iam_role", "app", {}),
+			t.resource("aws_secretsmanager_secret", "db", {}),
+			t.resource("aws_s3_bucket", "b", {}),
+			t.resource("aws_apprunner_observability_configuration", "obs", {}),
+		],
+		{"aws_iam_role.app": t.role([], [], t.apprunner_trust, [])},
+	)
+	r := rule.findings with input as m
+	r == set()
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: Public service has a WAF web ACL
+# description: >-
+#   A public service (ingress is_publicly_accessible absent or true) has an
+#   aws_wafv2_web_acl_association whose resource_arn is the service's ARN, matched by
+#   reference when the ARN is unknown at plan time.
+# scope: package
+# custom:
+#   id: AR-NET-001
+#   severity: high
+#   controls: ["PCI 6.4.2", "NIST SC-7", "SOC2 CC6.6"]
+#   remediation: >-
+#     Add an aws_wafv2_web_acl (REGIONAL scope, AWS managed rule groups) and an
+#     aws_wafv2_web_acl_association with resource_arn = the service's arn, or make the
+#     service private.
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.network.waf_on_public_service
+
+import data.apprunner_guard.lib
+
+association_type := "aws_wafv2_web_acl_association"
+
+# Known resource_arn values of every association (one pass over the associations).
+associated_arns := {v |
+	some a in lib.of_type(association_type)
+	v := input.resources[a].values.resource_arn
+}
+
+findings contains lib.finding(
+	s,
+	"",
+	concat("", ["public service ", s, " has no ", association_type, ": no web ACL filters its traffic"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_public(svc)
+	not protected(s, svc)
+}
+
+protected(s, _) if {
+	some a in lib.referenced_by(s)
+	lib.type_of(a) == association_type
+	s in lib.refs_at(input.resources[a], "resource_arn")
+}
+
+protected(_, svc) if svc.values.arn in associated_arns

@@ -1,0 +1,39 @@
+# METADATA
+# title: Pinned image
+# description: >-
+#   image_repository.image_identifier has a digest (@sha256:...) or an explicit tag other than latest.
+# scope: package
+# custom:
+#   id: AR-OPS-002
+#   severity: medium
+#   controls: ["NIST CM-2", "NIST SI-7"]
+#   remediation: >-
+#     Deploy an immutable reference: image_identifier = "<repo>@sha256:<digest>" or a release tag
+#     (with ECR tag immutability), never "latest" or an untagged repository.
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.operations.pinned_image
+
+import data.apprunner_guard.lib
+
+image_path := "source_configuration.0.image_repository.0.image_identifier"
+
+findings contains lib.finding(
+	s,
+	image_path,
+	concat("", [s, " deploys the unpinned image ", lib.q(image), ": use a digest or a tag other than latest"]),
+	[s],
+) if {
+	some s in lib.services
+	image := input.resources[s].values.source_configuration[0].image_repository[0].image_identifier
+	not pinned(image)
+}
+
+pinned(image) if contains(image, "@sha256:")
+
+pinned(image) if {
+	segments := split(image, "/")
+	last := segments[count(segments) - 1]
+	parts := split(last, ":")
+	count(parts) == 2
+	not parts[1] in {"", "latest"}
+}

@@ -1,0 +1,85 @@
+package apprunner_guard.rules.secrets.plain_env_secret_test
+
+import data.apprunner_guard.lib.test as t
+import data.apprunner_guard.rules.secrets.plain_env_secret as rule
+
+env_path := concat(".", [t.image_config_path, "runtime_environment_variables"])
+
+with_env(env) := t.model([t.image_service({"port": "8080", "runtime_environment_variables": env})], {})
+
+expected(name, message, related) := {
+	"resource": "aws_apprunner_service.api",
+	"attribute": concat(".", [env_path, name]),
+	"message": message,
+	"related": related,
+}
+
+test_fail_secret_like_name if {
+	r := rule.findings with input as with_env({"DB_PASSWORD": "hunter2", "LOG_LEVEL": "info"})
+	r == {expected("DB_PASSWORD", `aws_apprunner_service.api sets "DB_PASSWORD" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"])}
+}
+
+test_fail_secret_like_name_in_code_configuration if {
+	svc := t.service("api", {"source_configuration": [{"code_repository": [{"code_configuration": [{"code_configuration_values": [{"runtime_environment_variables": {"Stripe_Api_Key": "x"}}]}]}]}]})
+	r := rule.findings with input as t.model([svc], {})
+	r == {{
+		"resource": "aws_apprunner_service.api",
+		"attribute": "source_configuration.0.code_repository.0.code_configuration.0.code_configuration_values.0.runtime_environment_variables.Stripe_Api_Key",
+		"message": `aws_apprunner_service.api sets "Stripe_Api_Key" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`,
+		"related": ["aws_apprunner_service.api"],
+	}}
+}
+
+test_fail_aws_access_key_value if {
+	r := rule.findings with input as with_env({"UPLOAD_ID": "AKIAABCDEFGHIJKLMNOP"})
+	r == {expected("UPLOAD_ID", `aws_apprunner_service.api sets "UPLOAD_ID" in plain runtime_environment_variables to a value that looks like an AWS access key id`, ["aws_apprunner_service.api"])}
+}
+
+test_fail_url_with_password if {
+	r := rule.findings with input as with_env({"DATABASE_URL": "postgres://app:s3cr3t@db.internal:5432/app"})
+	r == {expected("DATABASE_URL", `aws_apprunner_service.api sets "DATABASE_URL" in plain runtime_environment_variables to a value that looks like a URL with a password`, ["aws_apprunner_service.api"])}
+}
+
+test_fail_pem_and_tokens if {
+	r := rule.findings with input as with_env({
+		"CERT": "-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+		"GH": "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+		"SLACK": "xoxb-1234567890-abcdef",
+	})
+	r == {
+		expected("CERT", `aws_apprunner_service.api sets "CERT" in plain runtime_environment_variables to a value that looks like a PEM private key`, ["aws_apprunner_service.api"]),
+		expected("GH", `aws_apprunner_service.api sets "GH" in plain runtime_environment_variables to a value that looks like a GitHub token`, ["aws_apprunner_service.api"]),
+		expected("SLACK", `aws_apprunner_service.api sets "SLACK" in plain runtime_environment_variables to a value that looks like a Slack token`, ["aws_apprunner_service.api"]),
+	}
+}
+
+# ★ the value is unknown until apply and only linked (through refs) to a secret version.
+test_fail_unknown_value_from_secret_version if {
+	svc := t.with_refs(
+		t.with_unknown(t.image_service({"runtime_environment_variables": {"LOG_LEVEL": "info"}}), [concat(".", [env_path, "DATABASE_URL"])]),
+		{env_path: ["aws_secretsmanager_secret_version.db"]},
+	)
+	m := t.model([svc, t.resource("aws_secretsmanager_secret_version", "db", {})], {})
+	r := rule.findings with input as m
+	r == {expected("DATABASE_URL", `aws_apprunner_service.api sets "DATABASE_URL" in plain runtime_environment_variables from aws_secretsmanager_secret_version.db, which holds a secret`, ["aws_apprunner_service.api", "aws_secretsmanager_secret_version.db"])}
+}
+
+test_fail_unknown_secret_like_name if {
+	svc := t.with_unknown(t.image_service({}), [concat(".", [env_path, "API_TOKEN"])])
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected("API_TOKEN", `aws_apprunner_service.api sets "API_TOKEN" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"])}
+}
+
+test_pass_plain_config if {
+	r := rule.findings with input as with_env({"LOG_LEVEL": "info", "URL": "https://example.com/x", "WORKERS": 4})
+	r == set()
+}
+
+test_pass_unknown_value_from_non_secret if {
+	svc := t.with_refs(
+		t.with_unknown(t.image_service({}), [concat(".", [env_path, "BUCKET"])]),
+		{env_path: ["aws_s3_bucket.b"]},
+	)
+	r := rule.findings with input as t.model([svc, t.resource("aws_s3_bucket", "b", {})], {})
+	r == set()
+}

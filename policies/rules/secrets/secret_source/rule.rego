@@ -1,0 +1,45 @@
+# METADATA
+# title: Secret-like variables come from Secrets Manager
+# description: >-
+#   Every runtime_environment_secrets entry whose name is secret-like (secret_name_patterns)
+#   is an AWS Secrets Manager secret (arn:<partition>:secretsmanager:...:secret:... or a
+#   reference to aws_secretsmanager_secret / _version). SSM Parameter Store is accepted for
+#   such names only when allow_ssm_for_secret_names is true.
+# scope: package
+# custom:
+#   id: AR-SEC-002
+#   severity: high
+#   controls: ["NIST IA-5(7)", "NIST SC-28", "PCI 8.3.2"]
+#   remediation: >-
+#     Move the value to an aws_secretsmanager_secret (with rotation where possible) and set
+#     the runtime_environment_secrets entry to the secret's ARN.
+#   applies_to: ["aws_apprunner_service"]
+package apprunner_guard.rules.secrets.secret_source
+
+import data.apprunner_guard.lib
+
+findings contains lib.finding(
+	s,
+	e.path,
+	concat("", [s, " injects the secret-like ", lib.q(e.name), " from ", problem[source], "; use a Secrets Manager secret"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	lib.secret_like(e.name)
+	source := lib.secret_source(svc, e)
+	rejected(source)
+}
+
+problem := {
+	"ssm": "SSM Parameter Store (allow_ssm_for_secret_names is false)",
+	"other": "a value that is not a Secrets Manager secret ARN",
+}
+
+rejected(source) if source == "other"
+
+rejected(source) if {
+	source == "ssm"
+	not lib.param("allow_ssm_for_secret_names")
+}
