@@ -90,7 +90,7 @@ env_entries(svc, attr) := {e |
 	some e in _env_entries(svc, cp, mp, attr)
 }
 
-_env_entries(svc, cp, mp, attr) := known | unknown if {
+_env_entries(svc, cp, mp, attr) := (known | unknown) | opaque if {
 	known := {e |
 		some k, v in as_object(object.get(runtime_config_or_empty(svc, cp), attr, {}))
 		e := {"name": k, "path": concat(".", [mp, k]), "map_path": mp, "unknown": false, "value": v}
@@ -99,7 +99,21 @@ _env_entries(svc, cp, mp, attr) := known | unknown if {
 		some k in unknown_keys(svc, mp)
 		e := {"name": k, "path": concat(".", [mp, k]), "map_path": mp, "unknown": true, "value": null}
 	}
+	opaque := _opaque_entries(svc, mp)
 }
+
+# A map wholly unknown until apply (plan JSON writes a map with any unknown value that way): its
+# names are lost, its refs remain, so there is one entry per referenced resource.
+_opaque_entries(svc, mp) := {e |
+	mp in object.get(svc, "unknown", [])
+	some r in refs_at(svc, mp)
+	e := {"name": "", "name_unknown": true, "ref": r, "path": mp, "map_path": mp, "unknown": true, "value": null}
+}
+
+# How messages name an entry: its quoted name, or what it references when the name is unknown.
+entry_name(e) := concat("", ["(name unknown until apply) from ", e.ref]) if e.name_unknown
+
+else := q(e.name)
 
 runtime_config_or_empty(svc, path) := c if {
 	c := runtime_config(svc, path)

@@ -28,6 +28,10 @@ secret_source(svc, e) := "secretsmanager" if {
 	regex.match(ssm_arn_regex, e.value)
 } else := "other" if {
 	not e.unknown
+} else := kind if {
+	kind := _source_types[type_of(e.ref)]
+} else := "unresolved" if {
+	e.ref
 } else := ref_secret_source(svc, e.path)
 
 ref_secret_source(svc, path) := kind if {

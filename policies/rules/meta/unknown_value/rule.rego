@@ -71,6 +71,10 @@ service_values := {
 	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
 	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
 	"tags": ["AR-OPS-003"],
+}
+
+# Whole maps unknown until apply: their entries (one per ref) are checked, unless nothing is referenced.
+map_values := {
 	concat(".", [lib.image_configuration_path, "runtime_environment_variables"]): ["AR-SEC-001"],
 	concat(".", [lib.code_configuration_values_path, "runtime_environment_variables"]): ["AR-SEC-001"],
 	concat(".", [lib.image_configuration_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
@@ -84,6 +88,14 @@ findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until 
 	lib.is_unknown(svc, path)
 }
 
+findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input"]), rules, [s]) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some path, rules in map_values
+	lib.is_unknown(svc, path)
+	count(lib.refs_at(svc, path)) == 0
+}
+
 # Tracing on, but the observability configuration cannot be found in the input.
 obs_path := "observability_configuration.0.observability_configuration_arn"
 
@@ -95,7 +107,7 @@ findings contains meta(s, obs_path, concat("", ["the observability configuration
 }
 
 # An injected secret whose source (Secrets Manager or SSM) cannot be told.
-findings contains meta(s, e.path, concat("", ["the source of secret ", lib.q(e.name), " of ", s, " is unknown until apply and ", reason[source]]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
+findings contains meta(s, e.path, concat("", ["the source of secret ", lib.entry_name(e), " of ", s, " is unknown until apply and ", reason[source]]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some e in lib.env_entries(svc, "runtime_environment_secrets")

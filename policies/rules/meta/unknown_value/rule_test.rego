@@ -107,3 +107,24 @@ test_pass_everything_linked if {
 	r := rule.findings with input as m
 	r == set()
 }
+
+opaque_secrets_path := concat(".", [t.image_config_path, "runtime_environment_secrets"])
+
+opaque(refs) := t.with_refs(t.with_unknown(t.image_service({}), [opaque_secrets_path]), {opaque_secrets_path: refs})
+
+test_fail_opaque_map_references_nothing if {
+	r := rule.findings with input as t.model([opaque([])], {})
+	r == {expected(api, opaque_secrets_path, concat("", [opaque_secrets_path, " of aws_apprunner_service.api is unknown until apply and references nothing in the input: cannot verify AR-SEC-002, AR-SEC-003"]), [api])}
+}
+
+test_fail_opaque_map_references_no_secret_store if {
+	m := t.model([opaque(["random_password.db"]), t.resource("random_password", "db", {})], {})
+	r := rule.findings with input as m
+	r == {expected(api, opaque_secrets_path, "the source of secret (name unknown until apply) from random_password.db of aws_apprunner_service.api is unknown until apply and not linked to a Secrets Manager secret or SSM parameter in the input: cannot verify AR-SEC-002, AR-SEC-003", [api])}
+}
+
+test_pass_opaque_map_linked_to_secrets_manager if {
+	m := t.model([opaque(["aws_secretsmanager_secret.db"]), t.resource("aws_secretsmanager_secret", "db", {})], {})
+	r := rule.findings with input as m
+	r == set()
+}

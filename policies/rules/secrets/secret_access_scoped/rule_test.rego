@@ -91,3 +91,22 @@ test_pass_unknown_arn_with_grant if {
 	r := rule.findings with input as m
 	r == set()
 }
+
+test_fail_missing_grant_in_opaque_map if {
+	svc_opaque := t.with_refs(t.with_unknown(svc({}), [secrets_path]), {
+		secrets_path: ["aws_ssm_parameter.token"],
+		t.instance_role_path: ["aws_iam_role.app"],
+	})
+	m := t.model(
+		[svc_opaque, t.resource("aws_iam_role", "app", {"name": "app"}), t.resource("aws_ssm_parameter", "token", {})],
+		{"aws_iam_role.app": t.role([t.allow("aws_iam_role_policy.app", 0, ["secretsmanager:getsecretvalue"], [db_arn])], [], t.apprunner_trust, [])},
+	)
+	r := rule.findings with input as m
+	r == {object.union(missing("", "ssm:getparameters"), {"message": "instance role aws_iam_role.app of aws_apprunner_service.api cannot read the secret (name unknown until apply) from aws_ssm_parameter.token: no statement allows ssm:getparameters on it"})}
+}
+
+test_pass_missing_grant_when_a_policy_cannot_be_read if {
+	u := {"via": "aws_iam_role_policy.app", "attribute": "policy", "reason": "policy is unknown until apply"}
+	r := rule.findings with input as t.iam_model(svc({"DB_PASSWORD": db_arn}), t.role([], [], t.apprunner_trust, [u]))
+	r == set()
+}

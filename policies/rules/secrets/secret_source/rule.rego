@@ -32,6 +32,21 @@ findings contains lib.finding(
 	rejected(source)
 }
 
+# Names lost in a wholly unknown map cannot be shown not to be secret-like: fail closed.
+findings contains lib.finding(
+	s,
+	e.path,
+	concat("", [s, " injects ", lib.entry_name(e), " from ", problem[source], "; the name cannot be shown not to be secret-like, so use a Secrets Manager secret"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	e.name_unknown
+	source := lib.secret_source(svc, e)
+	rejected(source)
+}
+
 problem := {
 	"ssm": "SSM Parameter Store (allow_ssm_for_secret_names is false)",
 	"other": "a value that is not a Secrets Manager secret ARN",

@@ -58,3 +58,23 @@ test_pass_ssm_for_non_secret_name if {
 	r := rule.findings with input as with_secrets({"FEATURE_FLAGS": "arn:aws:ssm:us-east-1:123456789012:parameter/flags"})
 	r == set()
 }
+
+# Plan JSON: the whole map is unknown, names are lost, only the refs say where values come from.
+opaque_service(refs) := t.with_refs(t.with_unknown(t.image_service({}), [secrets_path]), {secrets_path: refs})
+
+test_fail_opaque_map_with_ssm_parameter if {
+	m := t.model([opaque_service(["aws_ssm_parameter.token"]), t.resource("aws_ssm_parameter", "token", {})], {})
+	r := rule.findings with input as m
+	r == {{
+		"resource": "aws_apprunner_service.api",
+		"attribute": secrets_path,
+		"message": "aws_apprunner_service.api injects (name unknown until apply) from aws_ssm_parameter.token from SSM Parameter Store (allow_ssm_for_secret_names is false); the name cannot be shown not to be secret-like, so use a Secrets Manager secret",
+		"related": ["aws_apprunner_service.api"],
+	}}
+}
+
+test_pass_opaque_map_with_secrets_manager if {
+	m := t.model([opaque_service(["aws_secretsmanager_secret.db"]), t.resource("aws_secretsmanager_secret", "db", {})], {})
+	r := rule.findings with input as m
+	r == set()
+}
