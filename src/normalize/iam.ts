@@ -1,5 +1,6 @@
 import { isExpression, referencesIn } from "./hcl-json.js";
 import type { DraftResource, RoleIam, Statement } from "./model.js";
+import { dict, nestsDeeperThan } from "./values.js";
 
 type Json = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ class IamResolver {
       for (const role of this.rolesOf(res, "role_name")) this.attachList(role, res, "policy_arns");
     }
 
-    const out: Record<string, RoleIam> = {};
+    const out = dict<RoleIam>();
     for (const address of [...this.roles.keys()].sort()) out[address] = this.roles.get(address)!;
     return out;
   }
@@ -68,7 +69,6 @@ class IamResolver {
   }
 
   private readRole(role: DraftResource): void {
-    const iam = this.roles.get(role.address)!;
     this.addDocument(role.address, role, "assume_role_policy", "trust");
     const inline = role.raw.inline_policy;
     if (Array.isArray(inline)) {
@@ -81,7 +81,6 @@ class IamResolver {
     if (role.raw.managed_policy_arns !== undefined || role.unknown.includes("managed_policy_arns")) {
       this.attachList(role.address, role, "managed_policy_arns");
     }
-    void iam;
   }
 
   /** Roles an attachment or policy names, by reference first, then by name / id / ARN. */
@@ -139,7 +138,7 @@ class IamResolver {
     const iam = this.roles.get(role)!;
     const result = this.documentAt(res, attribute, raw);
     if (typeof result === "string") this.unresolved(role, res.address, attribute, result);
-    else iam[into].push(...result);
+    else append(iam[into], result);
   }
 
   private documentAt(res: DraftResource, attribute: string, raw: unknown): Statement[] | string {
@@ -158,7 +157,7 @@ class IamResolver {
     for (const address of documents) {
       const doc = this.documentOf(address);
       if (typeof doc === "string") return doc;
-      statements.push(...doc);
+      append(statements, doc);
     }
     return statements;
   }
@@ -186,7 +185,7 @@ class IamResolver {
         if (typeof item === "string" && !isExpression(item)) {
           const parsed = parsePolicyJson(item, res.address);
           if (typeof parsed === "string") return parsed;
-          statements.push(...parsed);
+          append(statements, parsed);
         }
       }
       for (const ref of refsAt(res, attribute)) {
@@ -194,7 +193,7 @@ class IamResolver {
         if (!t || t.type !== "aws_iam_policy_document") continue;
         const doc = this.documentOf(ref, depth + 1);
         if (typeof doc === "string") return doc;
-        statements.push(...doc);
+        append(statements, doc);
       }
       if (res.unknown.includes(attribute) && refsAt(res, attribute).length === 0) {
         return `${attribute} of ${res.address} is unknown until apply`;
@@ -211,6 +210,11 @@ class IamResolver {
     const list = this.roles.get(role)!.unresolved;
     if (!list.some((u) => u.via === via && u.attribute === attribute)) list.push({ via, attribute, reason });
   }
+}
+
+/** push(...items) has an argument-count limit (a document with 200k statements overflows it). */
+function append<T>(target: T[], items: T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function isWholeExpression(value: string): boolean {
@@ -231,6 +235,8 @@ export function refsAt(res: { refs: Record<string, string[]> }, path: string): s
   return [];
 }
 
+const MAX_POLICY_DEPTH = 64;
+
 /** Parses a policy JSON string (any key order or whitespace). Returns a reason string when it cannot. */
 export function parsePolicyJson(text: string, via: string): Statement[] | string {
   let doc: unknown;
@@ -240,6 +246,8 @@ export function parsePolicyJson(text: string, via: string): Statement[] | string
     return `policy document is not valid JSON`;
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return `policy document is not a JSON object`;
+  // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
+  if (nestsDeeperThan(doc, MAX_POLICY_DEPTH)) return `policy document nests deeper than ${MAX_POLICY_DEPTH} levels`;
   const raw = (doc as Json).Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const statements: Statement[] = [];
@@ -280,7 +288,7 @@ function principalsFromJson(value: unknown): Record<string, string[]> {
   if (value === undefined) return {};
   if (typeof value === "string") return { AWS: [value] };
   if (!value || typeof value !== "object" || Array.isArray(value)) return { AWS: [JSON.stringify(value)] };
-  const out: Record<string, string[]> = {};
+  const out = dict<string[]>();
   for (const [type, ids] of Object.entries(value as Json)) {
     out[type] = (Array.isArray(ids) ? ids : [ids]).map(String);
   }
@@ -304,17 +312,17 @@ function statementFromBlock(block: Json, res: DraftResource, index: number): Sta
   const unknown: string[] = [];
   const list = (field: string, lower = false): string[] => {
     const value = block[field];
-    const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+    const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(text);
     const known = items.filter((v) => !isExpression(v));
     if (known.length !== items.length || res.unknown.includes(`${path}.${field}`)) unknown.push(field);
     return lower ? known.map((v) => v.toLowerCase()) : known;
   };
   const principals = (field: string): Record<string, string[]> => {
-    const out: Record<string, string[]> = {};
+    const out = dict<string[]>();
     const blocks = Array.isArray(block[field]) ? (block[field] as Json[]) : [];
     for (const p of blocks) {
-      const type = String(p.type ?? "");
-      const ids = (Array.isArray(p.identifiers) ? p.identifiers : []).map(String);
+      const type = text(p.type ?? "");
+      const ids = (Array.isArray(p.identifiers) ? p.identifiers : []).map(text);
       const key = type === "*" ? "AWS" : type;
       out[key] = [...(out[key] ?? []), ...ids];
     }
@@ -328,9 +336,9 @@ function statementFromBlock(block: Json, res: DraftResource, index: number): Sta
     .flatMap((v) => referencesIn(v as string));
   const planRefs = [...(res.refs[`${path}.resources`] ?? []), ...(res.refs[`${path}.not_resources`] ?? [])];
   const conditions = (Array.isArray(block.condition) ? (block.condition as Json[]) : []).map((c) => ({
-    test: String(c.test ?? ""),
-    variable: String(c.variable ?? "").toLowerCase(),
-    values: (Array.isArray(c.values) ? c.values : []).map(String),
+    test: text(c.test ?? ""),
+    variable: text(c.variable ?? "").toLowerCase(),
+    values: (Array.isArray(c.values) ? c.values : []).map(text),
   }));
   return {
     sid: typeof block.sid === "string" ? block.sid : "",
@@ -347,4 +355,12 @@ function statementFromBlock(block: Json, res: DraftResource, index: number): Sta
     via: res.address,
     index,
   };
+}
+
+/**
+ * A block value as a string. Model values are prototype-less records (values.ts dict), which String()
+ * cannot convert; anything that is not a string is shown as its JSON.
+ */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 }
