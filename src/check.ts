@@ -30,6 +30,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     manifest: engine.manifest,
     wasmSha256: engine.wasmSha256,
     config,
+    configPath: options.configPath,
     parameters,
     failOn: options.failOn ?? config.fail_on ?? "high",
     now: options.now ?? new Date(),

@@ -3,6 +3,7 @@ import { EngineError, ExitCode, InputError } from "../errors.js";
 import { describe } from "../evaluate/rules.js";
 import { toolVersion } from "../report/build.js";
 import { checkCommand, runCheckCommand } from "./commands/check.js";
+import { explainCommand, rulesCommand, runExplainCommand, runRulesCommand } from "./commands/rules.js";
 import type { CommandResult } from "./result.js";
 
 class UsageError extends Error {}
@@ -21,7 +22,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       .version(toolVersion())
       .option("debug", { type: "boolean", default: false, describe: "print stack traces on errors" })
       .command(checkCommand)
-      .demandCommand(1, "name a command: check")
+      .command(rulesCommand)
+      .command(explainCommand)
+      .demandCommand(1, "name a command: check, rules, explain")
       .strict()
       .exitProcess(false)
       .fail((message, error) => {
@@ -30,6 +33,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       .parseAsync();
     const command = String(parsed._[0]);
     if (command === "check") result = await runCheckCommand(parsed as never, color);
+    if (command === "rules") result = runRulesCommand(parsed as never);
+    if (command === "explain") result = runExplainCommand(parsed as never);
   } catch (error) {
     return fail(error, debug, io.stderr);
   }
@@ -46,7 +51,8 @@ function fail(error: unknown, debug: boolean, stderr: NodeJS.WritableStream): nu
     return ExitCode.inputError;
   }
   if (error instanceof UsageError) {
-    line("usage: ", error.message);
+    // yargs spreads one problem over several lines ("Invalid values:\n  Argument: ..."): keep it on one.
+    line("usage: ", error.message.replace(/\s*\n\s*/g, " "));
     return ExitCode.inputError;
   }
   if (error instanceof EngineError) {

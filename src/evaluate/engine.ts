@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as opaWasm from "@open-policy-agent/opa-wasm";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import { EngineError } from "../errors.js";
 import type { InputModel } from "../normalize/index.js";
@@ -42,29 +43,34 @@ export class PolicyEngine {
   ) {}
 
   static async load(options: EngineOptions = {}): Promise<PolicyEngine> {
-    const dir = options.distDir ?? policyDistDir;
-    const manifest = loadManifest(dir);
-    const wasmPath = join(dir, "policy.wasm");
-    let wasm: Buffer;
-    try {
-      wasm = readFileSync(wasmPath);
-    } catch (error) {
-      throw new EngineError(`${wasmPath}: policy bundle missing (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
-    }
-    const sha256 = createHash("sha256").update(wasm).digest("hex");
-    if (sha256 !== manifest.wasm_sha256) {
-      throw new EngineError(
-        `${wasmPath}: sha256 ${sha256} does not match rules.json (${manifest.wasm_sha256}); the bundle was modified, refusing to evaluate`,
-      );
-    }
+    const bundle = readVerifiedBundle(options);
     let policy: LoadedPolicy;
     try {
-      policy = await loadPolicy(wasm, { initial: 32, maximum: options.maxMemoryPages ?? 32_768 });
+      policy = await loadPolicy(bundle.wasm, memoryDescriptor(options));
     } catch (error) {
-      throw new EngineError(`${wasmPath}: cannot load the policy bundle: ${describe(error)}`);
+      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${describe(error)}`);
     }
-    const byPackage = new Map(manifest.rules.map((r) => [r.package, r]));
-    return new PolicyEngine(manifest, sha256, policy, byPackage);
+    return PolicyEngine.from(bundle, policy);
+  }
+
+  /**
+   * The same bundle, the same sha256 check, loaded synchronously: for cdktf construct validation,
+   * which cannot await (src/cdktf).
+   */
+  static loadSync(options: EngineOptions = {}): PolicyEngine {
+    const bundle = readVerifiedBundle(options);
+    let policy: LoadedPolicy;
+    try {
+      policy = loadPolicySync(bundle.wasm, memoryDescriptor(options));
+    } catch (error) {
+      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${describe(error)}`);
+    }
+    return PolicyEngine.from(bundle, policy);
+  }
+
+  private static from(bundle: VerifiedBundle, policy: LoadedPolicy): PolicyEngine {
+    const byPackage = new Map(bundle.manifest.rules.map((r) => [r.package, r]));
+    return new PolicyEngine(bundle.manifest, bundle.sha256, policy, byPackage);
   }
 
   ruleForPackage(pkg: string): RuleInfo | undefined {
@@ -97,3 +103,37 @@ export class PolicyEngine {
     return raw as RawFinding[];
   }
 }
+
+interface VerifiedBundle {
+  manifest: RuleManifest;
+  wasm: Buffer;
+  wasmPath: string;
+  sha256: string;
+}
+
+/** Reads policy.wasm and refuses it unless its sha256 is the one rules.json records. */
+function readVerifiedBundle(options: EngineOptions): VerifiedBundle {
+  const dir = options.distDir ?? policyDistDir;
+  const manifest = loadManifest(dir);
+  const wasmPath = join(dir, "policy.wasm");
+  let wasm: Buffer;
+  try {
+    wasm = readFileSync(wasmPath);
+  } catch (error) {
+    throw new EngineError(`${wasmPath}: policy bundle missing (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
+  }
+  const sha256 = createHash("sha256").update(wasm).digest("hex");
+  if (sha256 !== manifest.wasm_sha256) {
+    throw new EngineError(
+      `${wasmPath}: sha256 ${sha256} does not match rules.json (${manifest.wasm_sha256}); the bundle was modified, refusing to evaluate`,
+    );
+  }
+  return { manifest, wasm, wasmPath, sha256 };
+}
+
+function memoryDescriptor(options: EngineOptions): { initial: number; maximum: number } {
+  return { initial: 32, maximum: options.maxMemoryPages ?? 32_768 };
+}
+
+// The package's ESM entry re-exports only loadPolicy by name; loadPolicySync lives on the default export.
+const loadPolicySync = ((opaWasm as unknown as { default?: typeof opaWasm }).default ?? opaWasm).loadPolicySync;

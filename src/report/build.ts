@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { InputError } from "../errors.js";
 import type { Finding } from "../evaluate/engine.js";
 import { SEVERITIES, severityRank, type RuleManifest, type Severity } from "../evaluate/rules.js";
 import type { GuardConfig, Waiver } from "../load/config.js";
@@ -30,6 +31,8 @@ export interface BuildReportOptions {
   parameters: Record<string, unknown>;
   failOn: Severity;
   now: Date;
+  /** Where the waivers came from, for error messages (`--config` path). */
+  configPath?: string;
 }
 
 const META_RULE = "AR-META-001";
@@ -37,7 +40,8 @@ const META_RULE = "AR-META-001";
 /** Turns findings into the one report every format renders: waivers applied, evidence per rule and resource, verdict. */
 export function buildReport(options: BuildReportOptions): Report {
   const { checked, manifest, config, failOn, now } = options;
-  const today = now.toISOString().slice(0, 10);
+  checkWaiverRules(config.waivers, manifest, options.configPath ?? "config");
+  const today = utcDay(now);
   const waivers: ReportWaiver[] = config.waivers.map((w, index) => ({
     ...w,
     index,
@@ -164,6 +168,22 @@ function evaluate(inputPath: string, model: InputModel, manifest: RuleManifest, 
     }
   }
   return out;
+}
+
+/** "Today" for waiver expiry: the UTC calendar day of `now`. A waiver is still in force on its expires day. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** A waiver naming a rule the bundle does not have is a typo that would silently waive nothing: refuse it. */
+function checkWaiverRules(waivers: Waiver[], manifest: RuleManifest, subject: string): void {
+  const known = new Set(manifest.rules.map((r) => r.id));
+  waivers.forEach((w, index) => {
+    if (!known.has(w.rule)) {
+      const valid = [...known].sort(compare).join(", ");
+      throw new InputError(subject, `invalid config: waiver ${index} names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
+    }
+  });
 }
 
 /** Waiver resource patterns: `*` any run of characters, `?` one character; everything else literal. */

@@ -8,7 +8,8 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, green: 32, dim: 2, bold: 1, magenta: 35, cyan: 36 } as const;
 
 /** Terminal report: findings grouped by resource, then a one-line verdict. */
-export function renderText(report: Report, options: TextOptions): string {
+export function renderText(raw: Report, options: TextOptions): string {
+  const report = visibleStrings(raw);
   const paint = (code: keyof typeof CODES, s: string) => (options.color ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
   const severityColor = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" } as const;
   const lines: string[] = [];
@@ -49,4 +50,29 @@ export function renderText(report: Report, options: TextOptions): string {
     : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
   lines.push("", `${verdict} · ${s.resources_checked} resources checked`);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Findings quote values from the input (variable names, values, tags), so a control character or a bidi
+ * override could move the cursor, recolour or hide text in a terminal: show them as \\xNN / \\u{NNNN}.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+export function visible(value: string): string {
+  return value.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+function visibleStrings<T>(value: T): T {
+  if (typeof value === "string") return visible(value) as T;
+  if (Array.isArray(value)) return value.map(visibleStrings) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = visibleStrings(v);
+    return out as T;
+  }
+  return value;
 }

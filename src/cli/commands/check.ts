@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
 import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
 import { DEFAULT_MAX_BYTES } from "../../load/types.js";
-import { FORMATS, REPORT_FILES, renderers, type Format } from "../../report/index.js";
+import { nowFromEnv, writeReportDir } from "../../report/files.js";
+import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
 import type { CommandResult } from "../result.js";
 
@@ -26,7 +25,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
       .option("fail-on", { choices: SEVERITIES, default: "high" as Severity, describe: "lowest severity that rejects the plan" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
-      .option("report-dir", { type: "string", describe: "also write every report format into this folder" })
+      .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
       .option("max-bytes", { type: "number", default: DEFAULT_MAX_BYTES, describe: "refuse inputs larger than this" }) as unknown as Argv<CheckArgs>,
   handler: () => {
     // main.ts runs commands through runCommand so that it alone maps results to exit codes.
@@ -39,13 +38,8 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     configPath: args.config,
     failOn: args["fail-on"],
     maxBytes: args["max-bytes"],
-    now: process.env.APPRUNNER_GUARD_NOW ? new Date(process.env.APPRUNNER_GUARD_NOW) : undefined,
+    now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
   });
-  if (args["report-dir"]) {
-    mkdirSync(args["report-dir"], { recursive: true });
-    for (const [format, file] of Object.entries(REPORT_FILES) as [Format, string][]) {
-      writeFileSync(join(args["report-dir"], file), renderers[format](report, { color: false }));
-    }
-  }
+  if (args["report-dir"]) writeReportDir(args["report-dir"], report);
   return { stdout: renderers[args.format](report, { color: color && args.format === "text" }), outcome: report.summary.accepted ? "accepted" : "rejected" };
 }

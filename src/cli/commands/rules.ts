@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { InputError } from "../../errors.js";
+import { loadManifest, type RuleInfo, type RuleManifest } from "../../evaluate/rules.js";
+import { compare } from "../../normalize/index.js";
+import { packageRoot } from "../../paths.js";
+import type { CommandResult } from "../result.js";
+
+type ListFormat = "text" | "json";
+
+interface RulesArgs {
+  format: ListFormat;
+}
+
+export const rulesCommand: CommandModule<object, RulesArgs> = {
+  command: "rules",
+  describe: "List every rule: id, severity, title, controls",
+  builder: (yargs: Argv) =>
+    yargs.option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }) as unknown as Argv<RulesArgs>,
+  handler: () => {
+    // run by main.ts (runRulesCommand), which alone maps results to exit codes.
+  },
+};
+
+export function runRulesCommand(args: ArgumentsCamelCase<RulesArgs>): CommandResult {
+  const manifest = loadManifest();
+  const rules = sortedRules(manifest);
+  if (args.format === "json") {
+    const doc = {
+      rule_set_version: manifest.rule_set_version,
+      rules: rules.map((r) => ({ id: r.id, severity: r.severity, title: r.title, controls: r.controls, applies_to: r.applies_to })),
+    };
+    return { stdout: JSON.stringify(doc, null, 2) + "\n", outcome: "ok" };
+  }
+  const rows = [["ID", "SEVERITY", "TITLE", "CONTROLS"], ...rules.map((r) => [r.id, r.severity, r.title, r.controls.join(", ")])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join("  ").trimEnd());
+  lines.push("", `${rules.length} rules · rule set ${manifest.rule_set_version} · apprunner-guard explain <RULE_ID> for details`);
+  return { stdout: lines.join("\n") + "\n", outcome: "ok" };
+}
+
+interface ExplainArgs {
+  ruleId: string;
+  format: ListFormat;
+}
+
+export const explainCommand: CommandModule<object, ExplainArgs> = {
+  command: "explain <rule-id>",
+  describe: "What a rule checks, why, how to fix it (cdktf and HCL), which controls it maps to",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("rule-id", { type: "string", demandOption: true, describe: "rule id, e.g. AR-IAM-001 (rules lists them)" })
+      .option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }) as unknown as Argv<ExplainArgs>,
+  handler: () => {
+    // run by main.ts (runExplainCommand).
+  },
+};
+
+export function runExplainCommand(args: ArgumentsCamelCase<ExplainArgs>): CommandResult {
+  const manifest = loadManifest();
+  const rule = findRule(manifest, String(args.ruleId));
+  const readme = readRuleReadme(rule);
+  if (args.format === "json") {
+    const doc = { ...rule, rule_set_version: manifest.rule_set_version, readme_text: readme.text };
+    return { stdout: JSON.stringify(doc, null, 2) + "\n", outcome: "ok" };
+  }
+  const out = [
+    `${rule.id}  ${rule.title}`,
+    `severity: ${rule.severity} · controls: ${rule.controls.join(", ") || "none"} · applies to: ${rule.applies_to.join(", ") || "-"}`,
+    "",
+  ];
+  if (readme.text !== null) {
+    // The README says what, why and how to fix (with cdktf and HCL snippets); its title and facts line repeat the header.
+    out.push(readmeBody(readme.text).trimEnd());
+  } else {
+    out.push("What it checks", indent(rule.description), "", "How to fix", indent(rule.remediation), "", `(no README at ${readme.path})`);
+  }
+  return { stdout: out.join("\n") + "\n", outcome: "ok" };
+}
+
+/** Accepts the id in any case, or the rule's package (`network.http_port`); anything else is exit 2 listing the ids. */
+export function findRule(manifest: RuleManifest, wanted: string): RuleInfo {
+  const key = wanted.trim();
+  const rule = manifest.rules.find((r) => r.id.toUpperCase() === key.toUpperCase() || r.package === key);
+  if (!rule) {
+    const ids = sortedRules(manifest).map((r) => r.id).join(", ");
+    throw new InputError(`explain ${wanted}`, `unknown rule id; valid ids: ${ids}`);
+  }
+  return rule;
+}
+
+export function readRuleReadme(rule: RuleInfo): { path: string; text: string | null } {
+  const path = rule.readme ? (isAbsolute(rule.readme) ? rule.readme : join(packageRoot, rule.readme)) : "";
+  if (!path || !existsSync(path)) return { path: rule.readme || "(none listed)", text: null };
+  return { path: rule.readme, text: readFileSync(path, "utf8") };
+}
+
+function sortedRules(manifest: RuleManifest): RuleInfo[] {
+  return [...manifest.rules].sort((a, b) => compare(a.id, b.id));
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line ? `  ${line}` : line))
+    .join("\n");
+}
+
+/** The README without its `# Title` line and the `Severity ...` facts paragraph right after it. */
+export function readmeBody(markdown: string): string {
+  return markdown.replace(/^\s*# [^\n]*\n+/, "").replace(/^Severity [^\n]*\n+/, "");
+}

@@ -1,0 +1,41 @@
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../helpers/paths.js";
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the real binary (bin/apprunner-guard.js → dist/) from the repository root. */
+export function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, "bin", "apprunner-guard.js"), ...args],
+      { cwd: repoRoot, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, APPRUNNER_GUARD_NOW: undefined, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** The binary runs dist/: rebuild it when it is missing or older than src/ (CI builds it in npm ci's prepare). */
+export function ensureBuilt(): void {
+  const entry = join(repoRoot, "dist", "src", "cli", "main.js");
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(repoRoot, "src"))) return;
+  execFileSync(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: repoRoot, stdio: "inherit" });
+}

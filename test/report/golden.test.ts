@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { renderers, type Format } from "../../src/report/index.js";
+import { fixtures } from "../helpers/paths.js";
+import { goldenReport } from "./helpers.js";
+
+/** Run with UPDATE_GOLDEN=1 to rewrite the files after an intended change; review the diff. */
+const update = process.env.UPDATE_GOLDEN === "1";
+const FILES: Record<Format, string> = {
+  json: "report.json",
+  sarif: "report.sarif",
+  junit: "report.junit.xml",
+  markdown: "report.md",
+  text: "report.txt",
+};
+
+function golden(name: string, actual: string): void {
+  const path = fixtures("reports", "golden", name);
+  if (update || !existsSync(path)) {
+    mkdirSync(fixtures("reports", "golden"), { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+describe("golden reports (fixed inputs, findings, rule facts and now)", () => {
+  test.each(Object.entries(FILES) as [Format, string][])("%s matches test/fixtures/reports/golden/%s", (format, file) => {
+    golden(file, renderers[format](goldenReport(), { color: false }));
+  });
+
+  test("text with colour matches its golden file and differs from the plain one only by ANSI codes", () => {
+    const colored = renderers.text(goldenReport(), { color: true });
+    golden("report.color.txt", colored);
+    expect(colored).toContain("\u001b[31m");
+    // eslint-disable-next-line no-control-regex
+    expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(renderers.text(goldenReport(), { color: false }));
+  });
+
+  test("building and rendering twice gives identical bytes", () => {
+    for (const format of Object.keys(FILES) as Format[]) {
+      expect(renderers[format](goldenReport(), { color: false })).toBe(renderers[format](goldenReport(), { color: false }));
+    }
+  });
+});
