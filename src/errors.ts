@@ -11,8 +11,16 @@ export class InputError extends Error {
     readonly subject: string,
     readonly problem: string,
   ) {
-    super(`${subject}: ${problem}`);
+    super(oneLine(`${subject}: ${problem}`));
   }
+}
+
+/**
+ * The CLI prints an input error as exactly one line: line breaks and other control characters that a
+ * message quotes from the input (JSON.parse quotes the text around the error) are shown escaped.
+ */
+function oneLine(message: string): string {
+  return message.replace(/\r?\n/g, "\\n").replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The pass itself could not run (bundle missing or tampered, wasm trap, bad engine output): exit 3. */

@@ -85,7 +85,8 @@ has_wildcard(p) if contains(p, "*")
 
 has_wildcard(p) if contains(p, "?")
 
-is_allow(st) if st.effect == "Allow"
+# Anything but an exact "Deny" counts as Allow: a malformed or oddly cased Effect must not hide a grant (fail closed).
+is_allow(st) if st.effect != "Deny"
 
 # The Allow statement grants the (concrete) action.
 grants(st, action) if {
@@ -99,10 +100,37 @@ grants(st, action) if {
 	not action_in(action, st.not_actions)
 }
 
-# The statement applies to every resource: Resource "*" or a NotResource.
-any_resource(st) if "*" in st.resources
+# The statement applies to every resource: Resource "*" (or a pattern that matches every ARN,
+# such as "arn:*" or "arn:aws:*:*:*:*") or a NotResource.
+any_resource(st) if {
+	some r in st.resources
+	matches_any_arn(r)
+}
 
 any_resource(st) if count(st.not_resources) > 0
+
+# ARNs of unrelated services, regions and accounts: a pattern matching all of them matches any resource.
+_probe_arns := [
+	"arn:aws:s3:::zz-apprunner-guard-probe/key",
+	"arn:aws:iam::000000000000:role/zz-apprunner-guard-probe",
+	"arn:aws:secretsmanager:eu-west-3:999999999999:secret:zz-apprunner-guard-probe",
+]
+
+matches_any_arn(r) if {
+	every arn in _probe_arns {
+		wildcard_match(r, arn)
+	}
+}
+
+# Actions of unrelated services: an action pattern matching all of them ("*", "*:*", "**", "?*")
+# allows every action.
+_probe_actions := ["iam:passrole", "s3:getobject", "ec2:runinstances", "zz-apprunner-guard:probe"]
+
+matches_every_action(a) if {
+	every action in _probe_actions {
+		action_matches(a, action)
+	}
+}
 
 # The statement grants the action on every resource.
 grants_on_any(st, action) if {

@@ -38,3 +38,10 @@ test_pass_roles_of_a_service if {
 	lib.policy_attribute("aws_iam_role_policy.app") == "policy" with input as m
 	lib.policy_attribute("aws_iam_role_policy.none") == "" with input as m
 }
+
+test_is_allow_fails_closed_on_odd_effects if {
+	lib.is_allow({"effect": "Allow"})
+	lib.is_allow({"effect": "allow"})
+	lib.is_allow({"effect": ""})
+	not lib.is_allow({"effect": "Deny"})
+}

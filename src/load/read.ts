@@ -25,7 +25,7 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   if (size > opts.maxBytes) {
     throw new InputError(path, `file is ${size} bytes, above the limit of ${opts.maxBytes} bytes (raise it with --max-bytes)`);
   }
-  const buffer = readFileSync(path);
+  const buffer = readOrFail(path);
   const text = buffer.toString("utf8");
   if (text.trim() === "") throw new InputError(path, `file is empty; expected JSON from "terraform show -json" or cdktf synth`);
   const document = parseJson(path, text);
@@ -44,7 +44,50 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   };
 }
 
+/** A path that is a directory where a file is expected, unreadable, ...: the user's input, so exit 2. */
+function readOrFail(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(path, `cannot read it (${code ?? (error instanceof Error ? error.message : String(error))})`);
+  }
+}
+
+/**
+ * Deeper than any real plan or stack (they nest about 30 levels; the normalizer refuses resource values
+ * deeper than 200). JSON.parse itself copes with any depth, but every later step that recurses
+ * (String(), JSON.stringify, module walks) would overflow the stack on a hostile file.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 function parseJson(path: string, text: string): unknown {
+  const document = parseJsonText(path, text);
+  const at = depthExceededAt(text, MAX_JSON_DEPTH);
+  if (at >= 0) throw new InputError(path, `JSON nesting is deeper than ${MAX_JSON_DEPTH} levels (at character ${at}); expected a Terraform plan or cdktf stack, which nest far less`);
+  return document;
+}
+
+/** Index of the first bracket that opens level limit+1, or -1. One pass over the text, strings skipped. */
+function depthExceededAt(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // skip a string: the text is valid JSON, so it ends at the next unescaped quote
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+function parseJsonText(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -67,7 +110,13 @@ function loadDirectory(dir: string, opts: LoadOptions): LoadedInput[] {
   if (existsSync(join(dir, "stacks"))) {
     throw new InputError(dir, "looks like a cdktf.out directory but has no manifest.json; run cdktf synth again");
   }
-  const files = readdirSync(dir)
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new InputError(dir, `cannot list it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const files = names
     .filter((name) => name.endsWith(".tf.json"))
     .sort();
   if (files.length === 0) {
@@ -77,7 +126,7 @@ function loadDirectory(dir: string, opts: LoadOptions): LoadedInput[] {
 }
 
 function loadCdktfOut(dir: string, manifestPath: string, opts: LoadOptions): LoadedInput[] {
-  const manifest = parseJson(manifestPath, readFileSync(manifestPath, "utf8")) as CdktfManifest;
+  const manifest = parseJson(manifestPath, readOrFail(manifestPath).toString("utf8")) as CdktfManifest;
   const stacks = manifest?.stacks;
   if (!stacks || typeof stacks !== "object" || Object.keys(stacks).length === 0) {
     throw new InputError(manifestPath, "the cdktf manifest lists no stacks; run cdktf synth in a project that defines a stack");

@@ -1,3 +1,5 @@
+import { dict } from "./values.js";
+
 /**
  * Nested-block paths of the resource types the rules read. Plan JSON always writes blocks as lists;
  * cdktf JSON writes a single block as an object. Wrapping only these known paths keeps map
@@ -36,7 +38,7 @@ export function blockPathsFor(mode: "managed" | "data", type: string): Set<strin
 /** Returns a copy of `body` with every known block path as a list of objects. */
 export function toBlockShape(body: Record<string, unknown>, blocks: Set<string> | undefined, prefix = ""): Record<string, unknown> {
   if (!blocks) return body;
-  const out: Record<string, unknown> = {};
+  const out = dict();
   for (const [key, value] of Object.entries(body)) {
     const path = prefix === "" ? key : `${prefix}.${key}`;
     if (blocks.has(path) && value !== null && typeof value === "object") {

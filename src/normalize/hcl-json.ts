@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 import { looksLikeResourceType } from "./address.js";
 import { blockPathsFor, toBlockShape } from "./blocks.js";
 import type { DraftResource } from "./model.js";
-import { MAX_DEPTH } from "./values.js";
+import { MAX_DEPTH, dict } from "./values.js";
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ export function readTerraformJson(document: Json, file: string, text: string): D
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
     for (const [type, name, body] of entries(document[key], file, key)) {
       const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-      const attributes: Json = {};
+      const attributes: Json = dict();
       for (const [k, v] of Object.entries(body)) if (!META_ARGUMENTS.has(k) && v !== null) attributes[k] = v;
       const raw = toBlockShape(attributes, blockPathsFor(mode, type));
       const scan = new TokenScan(file);
@@ -67,7 +67,9 @@ function entries(section: unknown, file: string, key: string): [string, string, 
         if (!named || typeof named !== "object") throw new InputError(file, `"${key}.${type}" must be an object of named resources`);
         for (const [name, body] of Object.entries(named as Json)) {
           const bodies = Array.isArray(body) ? body : [body];
-          const merged = Object.assign({}, ...bodies.filter((b) => b && typeof b === "object")) as Json;
+          // A loop, not Object.assign({}, ...bodies): no argument-count limit, and "__proto__" stays a key.
+          const merged: Json = dict();
+          for (const b of bodies) if (b && typeof b === "object") for (const [k, v] of Object.entries(b as Json)) merged[k] = v;
           out.push([type, name, merged]);
         }
       }
@@ -97,7 +99,7 @@ export function isExpression(value: unknown): boolean {
 
 class TokenScan {
   readonly unknown: string[] = [];
-  readonly refs: Record<string, string[]> = {};
+  readonly refs: Record<string, string[]> = dict();
   constructor(private readonly file: string) {}
 
   walk(value: unknown, path: string, depth: number): unknown {
@@ -116,7 +118,7 @@ class TokenScan {
       return value.map((v, i) => this.walk(v, `${path}.${i}`, depth + 1) ?? null).filter((v) => v !== null);
     }
     if (value && typeof value === "object") {
-      const out: Json = {};
+      const out: Json = dict();
       for (const [k, v] of Object.entries(value)) {
         if (v === null) continue;
         const child = this.walk(v, path === "" ? k : `${path}.${k}`, depth + 1);

@@ -3,6 +3,7 @@ import { readTerraformJson } from "./hcl-json.js";
 import { resolveRoles } from "./iam.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
 import { readPlan } from "./plan.js";
+import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
 export { MODEL_VERSION } from "./model.js";
@@ -18,8 +19,8 @@ export function normalize(input: LoadedInput): InputModel {
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
   linkLiteralArns(resources);
 
-  const byType: Record<string, string[]> = {};
-  const referencedBy: Record<string, string[]> = {};
+  const byType = dict<string[]>();
+  const referencedBy = dict<string[]>();
   for (const d of resources.values()) {
     (byType[d.type] ??= []).push(d.address);
     for (const targets of Object.values(d.refs)) {
@@ -32,7 +33,7 @@ export function normalize(input: LoadedInput): InputModel {
   for (const list of Object.values(referencedBy)) list.sort(compare);
   const iamRoles = resolveRoles(resources, byType);
 
-  const out: Record<string, ModelResource> = {};
+  const out = dict<ModelResource>();
   for (const d of resources.values()) {
     const { raw: _raw, ...resource } = d;
     resource.unknown = [...new Set(resource.unknown)].sort(compare);
@@ -95,7 +96,7 @@ export function compare(a: string, b: string): number {
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   for (const key of Object.keys(record).sort(compare)) out[key] = record[key]!;
   return out;
 }

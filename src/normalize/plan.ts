@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 import { configAddress, looksLikeResourceType, modulePrefix, splitAddress } from "./address.js";
 import { blockPathsFor, toBlockShape } from "./blocks.js";
 import type { DraftResource } from "./model.js";
-import { MAX_DEPTH, dropNulls, unknownPaths } from "./values.js";
+import { MAX_DEPTH, dict, dropNulls, unknownPaths } from "./values.js";
 
 type Json = Record<string, unknown>;
 
@@ -38,19 +38,20 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
   const drafts = new Map<string, DraftResource>();
 
   for (const change of asArray(plan.resource_changes)) {
+    if (!change || typeof change !== "object") continue;
     const rc = change as Json;
-    if (typeof rc.address !== "string" || rc.deposed !== undefined) continue;
+    if (typeof rc.address !== "string" || rc.address === "" || rc.deposed !== undefined) continue;
     const body = (rc.change ?? {}) as Json;
     const actions = asArray(body.actions).map(String);
     if (actions.length === 1 && (actions[0] === "delete" || actions[0] === "forget")) continue;
-    const after = body.after && typeof body.after === "object" ? (body.after as Json) : {};
+    const after = isObject(body.after) ? body.after : {};
     drafts.set(rc.address, draft(rc, after, body.after_unknown, actions, configs, file, lines));
   }
 
   const addFromModule = (module: Json | undefined, actions: string[]) => {
     walkModules(module, (res) => {
-      if (typeof res.address !== "string" || drafts.has(res.address)) return;
-      const values = res.values && typeof res.values === "object" ? (res.values as Json) : {};
+      if (typeof res.address !== "string" || res.address === "" || drafts.has(res.address)) return;
+      const values = isObject(res.values) ? res.values : {};
       drafts.set(res.address, draft(res, values, undefined, actions, configs, file, lines));
     });
   };
@@ -59,8 +60,8 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
   // Data sources that were read while planning live only in prior_state.
   const prior = (plan.prior_state as Json | undefined)?.values as Json | undefined;
   walkModules(prior?.root_module as Json | undefined, (res) => {
-    if (res.mode !== "data" || typeof res.address !== "string" || drafts.has(res.address)) return;
-    const values = res.values && typeof res.values === "object" ? (res.values as Json) : {};
+    if (res.mode !== "data" || typeof res.address !== "string" || res.address === "" || drafts.has(res.address)) return;
+    const values = isObject(res.values) ? res.values : {};
     drafts.set(res.address, draft(res, values, undefined, ["read"], configs, file, lines));
   });
 
@@ -113,7 +114,7 @@ function draft(
     values,
     raw: values,
     unknown,
-    refs: {},
+    refs: dict(),
     origin: { construct_path: null, file, line: lines.get(address) ?? null },
   };
 }
@@ -146,6 +147,7 @@ function indexModule(
   scopes.set(scope, moduleScope);
 
   for (const resource of asArray(module.resources)) {
+    if (!resource || typeof resource !== "object") continue;
     const r = resource as Json;
     if (typeof r.address !== "string") continue;
     const references = new Map<string, string[]>();
@@ -158,6 +160,7 @@ function indexModule(
     configs.set(scope === "" ? r.address : `${scope}.${r.address}`, { scope, references, configured });
   }
   for (const [name, call] of Object.entries((module.module_calls ?? {}) as Record<string, Json>)) {
+    if (!call || typeof call !== "object") continue;
     const childScope = scope === "" ? `module.${name}` : `${scope}.module.${name}`;
     const variables = new Map<string, string[]>();
     for (const [variable, expression] of Object.entries((call.expressions ?? {}) as Record<string, Json>)) {
@@ -239,6 +242,10 @@ function walkModules(module: Json | undefined, visit: (resource: Json) => void):
   if (!module || typeof module !== "object") return;
   for (const r of asArray(module.resources)) if (r && typeof r === "object") visit(r as Json);
   for (const child of asArray(module.child_modules)) walkModules(child as Json, visit);
+}
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function asArray(value: unknown): unknown[] {

@@ -3,12 +3,33 @@ import { InputError } from "../errors.js";
 /** Deeper than any real plan or stack (WAF rule statements nest deepest); a hostile file must not overflow a recursive walk. */
 export const MAX_DEPTH = 200;
 
+/**
+ * An object without a prototype, for every record keyed by user data (attribute names, map keys,
+ * addresses, types): a key such as "__proto__" or "toString" is then an ordinary own key, never the
+ * prototype or an inherited method (a plain `{}` would silently drop `{"__proto__": "AKIA..."}`).
+ */
+export function dict<T = unknown>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** True when a parsed JSON value nests deeper than `limit` (iterative, so any depth is safe to ask about). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Copy without null leaves: a null attribute is an unset attribute, so rules see it as absent. */
 export function dropNulls(value: unknown, file: string, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new InputError(file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
   if (Array.isArray(value)) return value.filter((v) => v !== null).map((v) => dropNulls(v, file, depth + 1));
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    const out = dict();
     for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v, file, depth + 1);
     return out;
   }

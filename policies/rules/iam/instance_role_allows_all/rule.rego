@@ -1,7 +1,8 @@
 # METADATA
 # title: Instance role allows every action
 # description: >-
-#   The App Runner instance role has an Allow statement whose Action is "*" or "*:*",
+#   The App Runner instance role has an Allow statement whose Action is "*" or "*:*" (or another
+#   pattern that matches every action, such as "**" or "?*"),
 #   or an Allow statement with NotAction (every action but a few).
 # scope: package
 # custom:
@@ -22,7 +23,7 @@ findings contains lib.statement_finding(sr, st, concat("", ["allows every action
 	some st in input.iam.roles[sr.role].statements
 	lib.is_allow(st)
 	some a in st.actions
-	a in {"*", "*:*"}
+	lib.matches_every_action(a)
 }
 
 findings contains lib.statement_finding(sr, st, concat("", ["allows every action except NotAction [", lib.q_list(st.not_actions), "]"])) if {

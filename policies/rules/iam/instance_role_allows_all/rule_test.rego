@@ -54,3 +54,17 @@ test_pass_role_not_used_by_a_service if {
 	r := rule.findings with input as m
 	r == set()
 }
+
+# Any pattern that matches every action is "*" spelled another way.
+test_fail_other_every_action_patterns if {
+	r := rule.findings with input as t.with_statements([t.allow("aws_iam_role_policy.app", 0, ["**"], ["*"]), t.allow("aws_iam_role_policy.app", 1, ["?*"], ["*"])])
+	r == {
+		expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows every action ("**") in statement 0 of aws_iam_role_policy.app`),
+		expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows every action ("?*") in statement 1 of aws_iam_role_policy.app`),
+	}
+}
+
+test_pass_service_prefix_pattern if {
+	r := rule.findings with input as t.with_statements([t.allow("aws_iam_role_policy.app", 0, ["s*:*"], ["*"])])
+	r == set()
+}

@@ -40,6 +40,11 @@ offending(st) := {concat("", ["every action except NotAction [", lib.q_list(st.n
 
 scope(st) := `Resource "*"` if "*" in st.resources
 
-scope(st) := concat("", ["every resource except NotResource [", lib.q_list(st.not_resources), "]"]) if {
-	not "*" in st.resources
-}
+else := concat("", ["Resource ", lib.q_list(any_arn_patterns(st)), " (matches every ARN)"]) if count(any_arn_patterns(st)) > 0
+
+else := concat("", ["every resource except NotResource [", lib.q_list(st.not_resources), "]"])
+
+any_arn_patterns(st) := [r |
+	some r in st.resources
+	lib.matches_any_arn(r)
+]

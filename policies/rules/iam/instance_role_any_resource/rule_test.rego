@@ -59,3 +59,16 @@ test_pass_deny if {
 	r := rule.findings with input as t.with_statements([st])
 	r == set()
 }
+
+# A pattern that matches every ARN is Resource "*" spelled another way.
+test_fail_resource_pattern_matching_every_arn if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["s3:getobject"], ["arn:aws:s3:::b/*", "arn:*", "arn:aws:*:*:*:*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "s3:getobject" on Resource "arn:*", "arn:aws:*:*:*:*" (matches every ARN) in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_pass_service_wide_arn_pattern if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["s3:getobject"], ["arn:aws:s3:::*", "arn:aws:iam::*:role/*"])
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}

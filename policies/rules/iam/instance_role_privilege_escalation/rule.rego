@@ -57,9 +57,16 @@ pass_role_unconditioned(st) := {"iam:passrole without an iam:passedtoservice con
 	not passed_to_service_condition(st)
 }
 
+# Only a positive test naming services restricts iam:PassRole: StringLike "*" or a negated test
+# (StringNotEquals) lets the role go to any (other) service.
 passed_to_service_condition(st) if {
 	some c in st.conditions
 	c.variable == "iam:passedtoservice"
+	not contains(lower(c.test), "not")
+	count(c.values) > 0
+	every v in c.values {
+		not lib.has_wildcard(v)
+	}
 }
 
 assume_any(st) := {"sts:assumerole on any resource" | lib.grants_on_any(st, "sts:assumerole")}

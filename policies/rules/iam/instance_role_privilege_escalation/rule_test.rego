@@ -72,3 +72,31 @@ test_pass_create_service_without_pass_role if {
 	r := rule.findings with input as t.with_statements([t.allow("aws_iam_role_policy.app", 0, ["apprunner:createservice", "s3:getobject"], ["arn:aws:s3:::b/*"])])
 	r == set()
 }
+
+# A PassedToService condition that names no service (a wildcard, a negated test) does not restrict PassRole.
+test_fail_pass_role_with_wildcard_condition if {
+	cond := [{"test": "StringLike", "variable": "iam:passedtoservice", "values": ["*"]}]
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], ["arn:aws:iam::1:role/x"]), {"conditions": cond})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(1, "iam:passrole without an iam:passedtoservice condition")}
+}
+
+test_fail_pass_role_with_negated_condition if {
+	cond := [{"test": "StringNotEquals", "variable": "iam:passedtoservice", "values": ["ec2.amazonaws.com"]}]
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], ["arn:aws:iam::1:role/x"]), {"conditions": cond})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(1, "iam:passrole without an iam:passedtoservice condition")}
+}
+
+test_fail_pass_role_with_empty_condition if {
+	cond := [{"test": "StringEquals", "variable": "iam:passedtoservice", "values": []}]
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], ["arn:aws:iam::1:role/x"]), {"conditions": cond})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(1, "iam:passrole without an iam:passedtoservice condition")}
+}
+
+test_pass_pass_role_with_named_service if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], ["arn:aws:iam::1:role/x"]), {"conditions": passed_to_apprunner})
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}

@@ -30,9 +30,9 @@ findings contains lib.statement_finding(sr, st, concat("", ["allows wildcard act
 
 allowed := {lower(a) | some a in lib.param("allowed_action_wildcards")}
 
-# "*" and "*:*" are AR-IAM-001's.
+# "*", "*:*" and other patterns that match every action are AR-IAM-001's.
 offending(a) if {
 	lib.has_wildcard(a)
-	not a in {"*", "*:*"}
+	not lib.matches_every_action(a)
 	not lower(a) in allowed
 }

@@ -59,3 +59,9 @@ test_pass_deny_wildcard if {
 	r := rule.findings with input as t.with_statements([st])
 	r == set()
 }
+
+# Patterns that match every action are AR-IAM-001's, not reported twice.
+test_pass_every_action_pattern_left_to_allows_all if {
+	r := rule.findings with input as t.with_statements([t.allow("aws_iam_role_policy.app", 0, ["**", "?*", "*:*"], ["*"])])
+	r == set()
+}

@@ -40,7 +40,7 @@ broad_resources(st) := array.concat(
 	[concat("", ["NotResource ", r]) | some r in st.not_resources],
 )
 
-broad_resource(r) if r == "*"
+broad_resource(r) if lib.matches_any_arn(r)
 
 broad_resource(r) if regex.match(broad_resource_regex, r)
 
