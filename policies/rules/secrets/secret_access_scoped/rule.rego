@@ -19,30 +19,43 @@ import data.apprunner_guard.lib
 
 read_action := {"secretsmanager": "secretsmanager:getsecretvalue", "ssm": "ssm:getparameters"}
 
-broad_resource_regex := `^arn:[^:]+:(secretsmanager:[^:]*:[^:]*:secret:\*|ssm:[^:]*:[^:]*:parameter/\*)$`
+# Per store: a pattern for "every secret of an account", and a made-up secret in a made-up region
+# and account (a pattern that matches it matches every secret anywhere).
+store := {
+	"secretsmanager": {
+		"account_wide": `^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:\*$`,
+		"probe": "arn:aws:secretsmanager:zz-probe-1:000000000000:secret:apprunner-guard-probe-AbCdEf",
+	},
+	"ssm": {
+		"account_wide": `^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/\*$`,
+		"probe": "arn:aws:ssm:zz-probe-1:000000000000:parameter/apprunner-guard-probe",
+	},
+}
 
 # Over-broad read grants.
 findings contains lib.statement_finding(sr, st, concat("", ["can read every secret (", action, " on ", lib.q_list(broad), ")"])) if {
 	some sr in lib.service_roles
 	sr.kind == "instance"
 	some st in input.iam.roles[sr.role].statements
-	some action in read_action
+	some kind, action in read_action
 	lib.grants(st, action)
-	broad := broad_resources(st)
+	broad := broad_resources(st, store[kind])
 	count(broad) > 0
 }
 
-broad_resources(st) := array.concat(
+broad_resources(st, s) := array.concat(
 	[r |
 		some r in st.resources
-		broad_resource(r)
+		broad_resource(r, s)
 	],
 	[concat("", ["NotResource ", r]) | some r in st.not_resources],
 )
 
-broad_resource(r) if lib.matches_any_arn(r)
+broad_resource(r, _) if lib.matches_any_arn(r)
 
-broad_resource(r) if regex.match(broad_resource_regex, r)
+broad_resource(r, s) if regex.match(s.account_wide, r)
+
+broad_resource(r, s) if lib.wildcard_match(r, s.probe)
 
 # Missing read grants for injected secrets.
 findings contains lib.finding(

@@ -110,3 +110,22 @@ test_pass_missing_grant_when_a_policy_cannot_be_read if {
 	r := rule.findings with input as t.iam_model(svc({"DB_PASSWORD": db_arn}), t.role([], [], t.apprunner_trust, [u]))
 	r == set()
 }
+
+test_fail_read_on_every_secret_of_every_account if {
+	st := t.allow("aws_iam_role_policy.app", 0, ["secretsmanager:getsecretvalue", "ssm:getparameters"], ["arn:aws:secretsmanager:*:*:*", "arn:aws:ssm:*:*:parameter*", db_arn])
+	r := rule.findings with input as with_grants({"DB_PASSWORD": db_arn}, [st])
+	r == {
+		{
+			"resource": "aws_iam_role_policy.app",
+			"attribute": "policy",
+			"message": `instance role aws_iam_role.app of aws_apprunner_service.api can read every secret (secretsmanager:getsecretvalue on "arn:aws:secretsmanager:*:*:*") in statement 0 of aws_iam_role_policy.app`,
+			"related": t.related,
+		},
+		{
+			"resource": "aws_iam_role_policy.app",
+			"attribute": "policy",
+			"message": `instance role aws_iam_role.app of aws_apprunner_service.api can read every secret (ssm:getparameters on "arn:aws:ssm:*:*:parameter*") in statement 0 of aws_iam_role_policy.app`,
+			"related": t.related,
+		},
+	}
+}
