@@ -8,8 +8,7 @@ import { describe, type Severity } from "../evaluate/rules.js";
 import { loadConfig } from "../load/config.js";
 import { loadFile } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
-import { normalize } from "../normalize/index.js";
-import { buildReport, type CheckedInput } from "../report/build.js";
+import { checkInputs } from "../check.js";
 import { nowFromEnv, writeReportDir } from "../report/files.js";
 import type { Report } from "../report/types.js";
 
@@ -106,21 +105,11 @@ export class ApprunnerGuard {
   private check(): Report {
     const config = loadConfig(this.options.configPath);
     this.engine ??= PolicyEngine.loadSync(this.options.engine);
-    const engine = this.engine;
-    const parameters = { ...engine.manifest.params, ...config.params };
-    const checked: CheckedInput[] = this.stackInputs().map((input) => {
-      const model = normalize(input);
-      return { input, model, findings: engine.evaluate(model, parameters) };
-    });
-    return buildReport({
-      checked,
-      manifest: engine.manifest,
-      wasmSha256: engine.wasmSha256,
+    return checkInputs(this.engine, this.stackInputs(), {
       config,
-      parameters,
-      failOn: this.options.failOn ?? config.fail_on ?? "high",
-      now: this.options.now ?? nowFromEnv(process.env.APPRUNNER_GUARD_NOW) ?? new Date(),
       configPath: this.options.configPath,
+      failOn: this.options.failOn,
+      now: this.options.now ?? nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
     });
   }
 

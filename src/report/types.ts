@@ -1,6 +1,6 @@
 import type { Waiver } from "../load/config.js";
 import type { InputKind } from "../load/types.js";
-import type { Severity } from "../evaluate/rules.js";
+import type { RuleInfo, Severity } from "../evaluate/rules.js";
 
 export const REPORT_VERSION = "1.0.0";
 export const REPORT_SCHEMA_ID = "https://apprunner-guard.dev/schemas/report.v1.json";
@@ -36,15 +36,8 @@ export interface ReportWaiver extends Waiver {
   matched: number;
 }
 
-export interface ReportRule {
-  id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  controls: string[];
-  remediation: string;
-  applies_to: string[];
-}
+/** A rule's facts as the report repeats them (rules.json minus where its sources live). */
+export type ReportRule = Omit<RuleInfo, "package" | "readme">;
 
 export interface SeverityCounts {
   fail: number;
