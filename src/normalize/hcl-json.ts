@@ -14,6 +14,7 @@ const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "provid
  */
 export function readTerraformJson(document: Json, file: string, text: string): DraftResource[] {
   const lines = resourceLines(text);
+  const defaultTags = providerDefaultTags(document.provider);
   const drafts: DraftResource[] = [];
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
     for (const [type, name, body] of entries(document[key], file, key)) {
@@ -22,7 +23,9 @@ export function readTerraformJson(document: Json, file: string, text: string): D
       for (const [k, v] of Object.entries(body)) if (!META_ARGUMENTS.has(k) && v !== null) attributes[k] = v;
       const raw = toBlockShape(attributes, blockPathsFor(mode, type));
       const scan = new TokenScan(file);
-      const values = scan.walk(raw, "", 0) as Json;
+      const values = (scan.walk(raw, "", 0) as Json | undefined) ?? dict();
+      const providerKey = typeof body.provider === "string" ? body.provider.replace(/^\$\{(.*)\}$/, "$1") : type.split("_")[0]!;
+      addTagsAll(values, mode, type, defaultTags.get(providerKey));
       const meta = (body["//"] as { metadata?: { path?: unknown } } | undefined)?.metadata;
       drafts.push({
         address,
@@ -31,7 +34,7 @@ export function readTerraformJson(document: Json, file: string, text: string): D
         module: "",
         mode,
         actions: ["create"],
-        values: values ?? {},
+        values,
         raw,
         unknown: scan.unknown,
         refs: scan.refs,
@@ -53,6 +56,39 @@ export function readTerraformJson(document: Json, file: string, text: string): D
     }
   }
   return drafts;
+}
+
+/**
+ * What a plan's `tags_all` would hold: the provider's known `default_tags` under the resource's own tags.
+ * Only for resources that set `tags` or are App Runner resources (the ones the rules read), since the
+ * provider schema that says which types are taggable is not in this input.
+ */
+function addTagsAll(values: Json, mode: "managed" | "data", type: string, defaults: Json | undefined): void {
+  if (!defaults || mode !== "managed" || "tags_all" in values) return;
+  const tags = values.tags;
+  if (tags === undefined && !type.startsWith("aws_apprunner_")) return;
+  values.tags_all = Object.assign(dict(), defaults, tags && typeof tags === "object" ? tags : {});
+}
+
+/** Known default tags per provider configuration ("aws", "aws.<alias>"), from cdktf's list form or the object form. */
+function providerDefaultTags(section: unknown): Map<string, Json> {
+  const out = new Map<string, Json>();
+  if (!section || typeof section !== "object") return out;
+  for (const [name, configs] of Object.entries(section as Json)) {
+    for (const config of Array.isArray(configs) ? configs : [configs]) {
+      if (!config || typeof config !== "object") continue;
+      const c = config as Json;
+      const blocks = Array.isArray(c.default_tags) ? c.default_tags : c.default_tags ? [c.default_tags] : [];
+      const tags = dict();
+      for (const block of blocks) {
+        const t = block && typeof block === "object" ? (block as Json).tags : undefined;
+        if (!t || typeof t !== "object") continue;
+        for (const [k, v] of Object.entries(t as Json)) if (typeof v === "string" && !isExpression(v)) tags[k] = v;
+      }
+      if (Object.keys(tags).length > 0) out.set(typeof c.alias === "string" ? `${name}.${c.alias}` : name, tags);
+    }
+  }
+  return out;
 }
 
 /** `{"aws_x": {"name": {...}}}`, or the list-of-objects form that *.tf.json also allows. */

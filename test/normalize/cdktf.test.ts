@@ -87,3 +87,28 @@ describe("cdktf stack normalization", () => {
     expect(model.iam.roles["aws_iam_role.r"]).toEqual({ trust: [], statements: [], managed_policy_arns: [], unresolved: [] });
   });
 });
+
+describe("provider default_tags in cdktf / *.tf.json", () => {
+  test("become tags_all under the resource's own tags, per provider alias, like a plan's tags_all", () => {
+    const model = modelFrom({
+      "//": { metadata: { stackName: "app", version: "0.21.0", backend: "local" } },
+      provider: {
+        aws: [
+          { region: "eu-west-1", default_tags: [{ tags: { Environment: "prod", Owner: "team-a", CostCenter: "${var.cc}" } }] },
+          { alias: "us", region: "us-east-1", default_tags: [{ tags: { Environment: "staging" } }] },
+        ],
+      },
+      resource: {
+        aws_apprunner_service: {
+          api: { service_name: "api", tags: { Owner: "team-b" } },
+          edge: { service_name: "edge", provider: "aws.us" },
+        },
+        aws_iam_role_policy: { p: { role: "r", policy: "{}" } },
+      },
+    });
+    expect(model.resources["aws_apprunner_service.api"]!.values.tags_all).toEqual({ Environment: "prod", Owner: "team-b" });
+    expect(model.resources["aws_apprunner_service.edge"]!.values.tags_all).toEqual({ Environment: "staging" });
+    // Not taggable as far as this input can tell: no tags set, not an App Runner resource.
+    expect(model.resources["aws_iam_role_policy.p"]!.values.tags_all).toBeUndefined();
+  });
+});

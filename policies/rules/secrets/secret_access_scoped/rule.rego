@@ -76,6 +76,21 @@ findings contains lib.finding(
 	count(input.iam.roles[sr.role].unresolved) == 0
 }
 
+# Secrets injected into a service that has no instance role at all: nothing can read them.
+findings contains lib.finding(
+	s,
+	e.path,
+	concat("", [s, " injects the secret ", lib.entry_name(e), " but has no instance role (instance_configuration.instance_role_arn), so the service cannot read it"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	not lib.role_arn(svc, lib.instance_role_path)
+	not lib.is_unknown(svc, lib.instance_role_path)
+	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	read_action[lib.secret_source(svc, e)]
+}
+
 # Known ARN: some statement allows the action on a resource pattern matching the ARN.
 granted(statements, action, e) if {
 	not e.unknown

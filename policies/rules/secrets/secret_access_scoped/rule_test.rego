@@ -129,3 +129,23 @@ test_fail_read_on_every_secret_of_every_account if {
 		},
 	}
 }
+
+test_fail_secret_injected_without_instance_role if {
+	no_role := t.service("api", {"source_configuration": [{"image_repository": [{"image_configuration": [{"runtime_environment_secrets": {"DB_PASSWORD": db_arn}}]}]}]})
+	r := rule.findings with input as t.model([no_role], {})
+	r == {{
+		"resource": "aws_apprunner_service.api",
+		"attribute": concat(".", [secrets_path, "DB_PASSWORD"]),
+		"message": `aws_apprunner_service.api injects the secret "DB_PASSWORD" but has no instance role (instance_configuration.instance_role_arn), so the service cannot read it`,
+		"related": ["aws_apprunner_service.api"],
+	}}
+}
+
+test_pass_secret_injected_with_role_unknown_until_apply if {
+	unknown_role := t.with_unknown(
+		t.service("api", {"source_configuration": [{"image_repository": [{"image_configuration": [{"runtime_environment_secrets": {"DB_PASSWORD": db_arn}}]}]}]}),
+		[t.instance_role_path],
+	)
+	r := rule.findings with input as t.model([unknown_role], {})
+	r == set()
+}
