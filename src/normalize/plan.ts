@@ -252,15 +252,21 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** Line of the first `"address": "<addr>"` per resource: one regex pass over the text. */
+/**
+ * Line of the first `"address": "<addr>"` per resource: one regex pass over the text. Terraform prints
+ * plans on one line, so the newline search must only ever move forward (searching from each match
+ * to the end of a one-line file made this quadratic).
+ */
 function addressLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
   let line = 1;
-  let last = 0;
+  let nextNewline = text.indexOf("\n");
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    for (let i = text.indexOf("\n", last); i !== -1 && i < m.index; i = text.indexOf("\n", i + 1)) line++;
-    last = m.index;
+    while (nextNewline !== -1 && nextNewline < m.index) {
+      line++;
+      nextNewline = text.indexOf("\n", nextNewline + 1);
+    }
     const address = JSON.parse(`"${m[1]}"`) as string;
     if (!lines.has(address)) lines.set(address, line);
   }
