@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { loadManifest } from "../../src/evaluate/rules.js";
-import { fixtures } from "../helpers/paths.js";
+import { exampleOut, fixtures } from "../helpers/paths.js";
 import { expectValidJsonReport, expectValidJunit, expectValidSarif } from "../report/validate.js";
 import { cli, ensureBuilt } from "./helpers.js";
 
@@ -68,7 +68,7 @@ describe.concurrent("check: formats and exit codes", () => {
   });
 
   test("a cdktf.out directory is one input per stack", async () => {
-    const r = await cli(["check", "cdktf.out", "--format", "json"]);
+    const r = await cli(["check", exampleOut(), "--format", "json"]);
     const report = JSON.parse(r.stdout);
     expect(report.inputs.map((i: { kind: string }) => i.kind)).toEqual(report.inputs.map(() => "cdktf-stack"));
     expect(report.inputs.length).toBeGreaterThan(0);

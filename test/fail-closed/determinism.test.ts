@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { renderJson } from "../../src/report/json.js";
-import { fixtures, repoRoot } from "../helpers/paths.js";
+import { exampleOut, fixtures, repoRoot } from "../helpers/paths.js";
 import { fuzzSettings, printFuzz, writeInput } from "./helpers.js";
 
 type Json = Record<string, unknown>;
@@ -73,7 +73,7 @@ describe("determinism", () => {
     ["insecure-iam plan", fixtures("plans", "insecure-iam.json"), shufflePlan],
     ["insecure-secrets plan", fixtures("plans", "insecure-secrets.json"), shufflePlan],
     ["modules plan", fixtures("plans", "modules.json"), shufflePlan],
-    ["cdktf stack (secure)", join(repoRoot, "cdktf.out", "stacks", "apprunner-api", "cdk.tf.json"), shuffleStack],
+    ["cdktf stack (secure)", exampleOut("stacks", "apprunner-api", "cdk.tf.json"), shuffleStack],
     ["cdktf stack (with findings)", fixtures("reports", "stack.cdk.tf.json"), shuffleStack],
   ];
   test.each(cases)("%s: any order of resources gives the same report", async (name, path, shuffler) => {

@@ -16,7 +16,7 @@ import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { validator } from "../../src/schemas/ajv.js";
-import { fixtures, repoRoot } from "../helpers/paths.js";
+import { exampleOut, fixtures, repoRoot } from "../helpers/paths.js";
 import { engine, ensureBuilt, fuzzSettings, printFuzz, runCli, writeInput } from "./helpers.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -28,7 +28,7 @@ const seeds: { name: string; text: string }[] = [
     .map((n) => ({ name: n, text: readFileSync(fixtures("plans", n), "utf8") })),
   ...["apprunner-api", "apprunner-internal"].map((stack) => ({
     name: `${stack}.cdk.tf.json`,
-    text: readFileSync(join(repoRoot, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8"),
+    text: readFileSync(exampleOut("stacks", stack, "cdk.tf.json"), "utf8"),
   })),
   { name: "stack.cdk.tf.json", text: readFileSync(fixtures("reports", "stack.cdk.tf.json"), "utf8") },
 ];

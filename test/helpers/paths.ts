@@ -6,3 +6,10 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../.."
 export const realcases = resolve(repoRoot, "../shared/realcases");
 export const realcase = (...parts: string[]) => join(realcases, ...parts);
 export const fixtures = (...parts: string[]) => join(repoRoot, "test", "fixtures", ...parts);
+
+/** The bundled example app, synthesized once per run by test/global-setup.ts. */
+export function exampleOut(...parts: string[]): string {
+  const dir = process.env.APPRUNNER_GUARD_TEST_EXAMPLE_OUT;
+  if (!dir) throw new Error("APPRUNNER_GUARD_TEST_EXAMPLE_OUT is not set: run the tests through vitest.config.ts");
+  return join(dir, ...parts);
+}
