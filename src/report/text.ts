@@ -48,7 +48,9 @@ export function renderText(raw: Report, options: TextOptions): string {
   const verdict = s.accepted
     ? paint("green", `ACCEPTED`) + ` · ${s.findings} findings (${counts}), ${s.waived} waived, none at or above ${report.fail_on}`
     : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
-  lines.push("", `${verdict} · ${s.resources_checked} resources checked`);
+  const e = s.evaluations;
+  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify`;
+  lines.push("", `${verdict} · ${evidence}`);
   return lines.join("\n") + "\n";
 }
 
