@@ -24,5 +24,6 @@ test_fail_findings_carry_the_rule if {
 		"attribute": "observability_configuration.0.observability_configuration_arn",
 		"message": "the observability configuration of aws_apprunner_service.api is not an aws_apprunner_observability_configuration in the input: cannot verify AR-OPS-001",
 		"related": ["aws_apprunner_service.api"],
+		"blocks": ["AR-OPS-001"],
 	}}
 }

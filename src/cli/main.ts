@@ -28,7 +28,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       .strict()
       .exitProcess(false)
       .fail((message, error) => {
-        throw error ?? new UsageError(message);
+        // Everything yargs reports here is about the command line (including a coerce() that throws).
+        throw new UsageError(error?.message ?? message);
       })
       .parseAsync();
     const command = String(parsed._[0]);

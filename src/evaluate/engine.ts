@@ -7,7 +7,7 @@ import { EngineError } from "../errors.js";
 import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
-import { describe, loadManifest, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
+import { describe, loadManifest, severityRank, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
 
 /** What a rule returns, as the Rego entrypoint emits it. */
 export interface RawFinding {
@@ -16,6 +16,8 @@ export interface RawFinding {
   attribute: string;
   message: string;
   related: string[];
+  /** AR-META-001: the rules this finding keeps from being verified. */
+  blocks?: string[];
 }
 
 export interface Finding extends RawFinding {
@@ -40,6 +42,7 @@ export class PolicyEngine {
     readonly wasmSha256: string,
     private policy: LoadedPolicy,
     private readonly byPackage: Map<string, RuleInfo>,
+    private readonly byId: Map<string, RuleInfo>,
     private readonly bundle: VerifiedBundle,
     private readonly maxMemoryPages: number,
   ) {}
@@ -72,7 +75,8 @@ export class PolicyEngine {
 
   private static from(bundle: VerifiedBundle, policy: LoadedPolicy, options: EngineOptions): PolicyEngine {
     const byPackage = new Map(bundle.manifest.rules.map((r) => [r.package, r]));
-    return new PolicyEngine(bundle.manifest, bundle.sha256, policy, byPackage, bundle, memoryDescriptor(options).maximum);
+    const byId = new Map(bundle.manifest.rules.map((r) => [r.id, r]));
+    return new PolicyEngine(bundle.manifest, bundle.sha256, policy, byPackage, byId, bundle, memoryDescriptor(options).maximum);
   }
 
   ruleForPackage(pkg: string): RuleInfo | undefined {
@@ -84,7 +88,7 @@ export class PolicyEngine {
     return this.evaluateRaw(model, params).map((f) => {
       const info = this.byPackage.get(f.rule);
       if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
-      return { ...f, rule_id: info.id, severity: info.severity };
+      return { ...f, rule_id: info.id, severity: findingSeverity(info, f.blocks ?? [], this.byId) };
     });
   }
 
@@ -127,6 +131,19 @@ const WASM_PAGE = 65_536;
 
 interface WithMemory {
   mem?: { buffer: ArrayBuffer };
+}
+
+/**
+ * A finding that blocks other rules is as severe as the most severe of them: "cannot verify
+ * AR-IAM-001" must reject under the default threshold, never pass as a medium note (fail closed).
+ */
+export function findingSeverity(rule: RuleInfo, blocks: string[], rulesById: Map<string, RuleInfo>): Severity {
+  let severity = rule.severity;
+  for (const id of blocks) {
+    const blocked = rulesById.get(id);
+    if (blocked && severityRank(blocked.severity) > severityRank(severity)) severity = blocked.severity;
+  }
+  return severity;
 }
 
 interface VerifiedBundle {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
@@ -12,10 +12,17 @@ import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.j
 export function loadInputs(paths: string[], options: Partial<LoadOptions> = {}): LoadedInput[] {
   const opts: LoadOptions = { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES };
   const inputs: LoadedInput[] = [];
+  // The same file named twice (or a stack file and its cdktf.out) is checked once, not counted twice.
+  const seen = new Set<string>();
   for (const path of paths) {
     if (!existsSync(path)) throw new InputError(path, "no such file or directory");
-    if (statSync(path).isDirectory()) inputs.push(...loadDirectory(path, opts));
-    else inputs.push(loadFile(path, opts));
+    const loaded = statSync(path).isDirectory() ? loadDirectory(path, opts) : [loadFile(path, opts)];
+    for (const input of loaded) {
+      const files = (input.parts ?? [input]).map((p) => resolve(p.path));
+      if (files.every((f) => seen.has(f))) continue;
+      for (const f of files) seen.add(f);
+      inputs.push(input);
+    }
   }
   return inputs;
 }
@@ -122,7 +129,27 @@ function loadDirectory(dir: string, opts: LoadOptions): LoadedInput[] {
   if (files.length === 0) {
     throw new InputError(dir, "nothing to check here (no manifest.json, no *.tf.json); pass a plan JSON file, a cdk.tf.json or a cdktf.out directory");
   }
-  return files.map((name) => loadFile(join(dir, name), opts));
+  const loaded = files.map((name) => loadFile(join(dir, name), opts));
+  const plain = loaded.filter((input) => input.kind === "terraform-json");
+  if (plain.length <= 1) return loaded;
+  return [mergeModule(dir, plain), ...loaded.filter((input) => input.kind !== "terraform-json")];
+}
+
+/** The *.tf.json files of one folder as one input: Terraform reads them as one module. */
+function mergeModule(dir: string, files: LoadedInput[]): LoadedInput {
+  const sections = (key: string) => files.map((f) => f.document[key]).filter((v) => v !== undefined);
+  const digest = createHash("sha256");
+  for (const f of files) digest.update(`${relative(dir, f.path)}\u0000${f.sha256}\n`);
+  return {
+    kind: "terraform-json",
+    path: dir,
+    stack: null,
+    document: { resource: sections("resource"), data: sections("data"), provider: sections("provider") },
+    text: "",
+    sha256: digest.digest("hex"),
+    bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    parts: files.map((f) => ({ path: f.path, document: f.document, text: f.text })),
+  };
 }
 
 function loadCdktfOut(dir: string, manifestPath: string, opts: LoadOptions): LoadedInput[] {

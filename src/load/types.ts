@@ -11,6 +11,17 @@ export interface LoadedInput {
   text: string;
   sha256: string;
   bytes: number;
+  /**
+   * A folder of *.tf.json files is one Terraform module, so its files are checked together (a policy
+   * in one file reaches a role in another). Each part keeps its own path and text for report locations.
+   */
+  parts?: InputPart[];
+}
+
+export interface InputPart {
+  path: string;
+  document: Record<string, unknown>;
+  text: string;
 }
 
 export interface LoadOptions {

@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { looksLikeResourceType } from "./address.js";
 import { blockPathsFor, toBlockShape } from "./blocks.js";
+import type { InputPart } from "../load/types.js";
 import type { DraftResource } from "./model.js";
 import { MAX_DEPTH, dict } from "./values.js";
 
@@ -12,9 +13,24 @@ const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "provid
  * Reads a cdktf-synthesized stack or a plain *.tf.json. Values that are `${...}` expressions are not
  * known before apply: they leave `values`, their path goes to `unknown` and what they reference to `refs`.
  */
-export function readTerraformJson(document: Json, file: string, text: string): DraftResource[] {
+export function readTerraformJson(parts: InputPart[]): DraftResource[] {
+  const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
+  const drafts: DraftResource[] = [];
+  for (const part of parts) drafts.push(...readPart(part, defaultTags));
+  // References to resources that are not in this input (modules, other stacks) cannot be followed.
+  const known = new Set(drafts.map((d) => d.address));
+  for (const d of drafts) {
+    for (const [path, targets] of Object.entries(d.refs)) {
+      const kept = targets.filter((t) => known.has(t) && t !== d.address);
+      if (kept.length > 0) d.refs[path] = kept;
+      else delete d.refs[path];
+    }
+  }
+  return drafts;
+}
+
+function readPart({ path: file, document, text }: InputPart, defaultTags: Map<string, Json>): DraftResource[] {
   const lines = resourceLines(text);
-  const defaultTags = providerDefaultTags(document.provider);
   const drafts: DraftResource[] = [];
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
     for (const [type, name, body] of entries(document[key], file, key)) {
@@ -46,15 +62,6 @@ export function readTerraformJson(document: Json, file: string, text: string): D
       });
     }
   }
-  // References to resources that are not in this document (modules, other stacks) cannot be followed.
-  const known = new Set(drafts.map((d) => d.address));
-  for (const d of drafts) {
-    for (const [path, targets] of Object.entries(d.refs)) {
-      const kept = targets.filter((t) => known.has(t) && t !== d.address);
-      if (kept.length > 0) d.refs[path] = kept;
-      else delete d.refs[path];
-    }
-  }
   return drafts;
 }
 
@@ -71,24 +78,31 @@ function addTagsAll(values: Json, mode: "managed" | "data", type: string, defaul
 }
 
 /** Known default tags per provider configuration ("aws", "aws.<alias>"), from cdktf's list form or the object form. */
-function providerDefaultTags(section: unknown): Map<string, Json> {
+function providerDefaultTags(sections: unknown[]): Map<string, Json> {
   const out = new Map<string, Json>();
-  if (!section || typeof section !== "object") return out;
-  for (const [name, configs] of Object.entries(section as Json)) {
-    for (const config of Array.isArray(configs) ? configs : [configs]) {
-      if (!config || typeof config !== "object") continue;
-      const c = config as Json;
-      const blocks = Array.isArray(c.default_tags) ? c.default_tags : c.default_tags ? [c.default_tags] : [];
-      const tags = dict();
-      for (const block of blocks) {
-        const t = block && typeof block === "object" ? (block as Json).tags : undefined;
-        if (!t || typeof t !== "object") continue;
-        for (const [k, v] of Object.entries(t as Json)) if (typeof v === "string" && !isExpression(v)) tags[k] = v;
+  for (const section of sections) {
+    if (!section || typeof section !== "object") continue;
+    for (const [name, configs] of Object.entries(section as Json)) {
+      for (const config of Array.isArray(configs) ? configs : [configs]) {
+        if (!config || typeof config !== "object") continue;
+        const c = config as Json;
+        const tags = knownTags(c.default_tags);
+        if (Object.keys(tags).length > 0) out.set(typeof c.alias === "string" ? `${name}.${c.alias}` : name, tags);
       }
-      if (Object.keys(tags).length > 0) out.set(typeof c.alias === "string" ? `${name}.${c.alias}` : name, tags);
     }
   }
   return out;
+}
+
+/** The literal tags of `default_tags` blocks (one object, or cdktf's list of one). */
+function knownTags(defaultTags: unknown): Json {
+  const tags = dict();
+  for (const block of Array.isArray(defaultTags) ? defaultTags : defaultTags ? [defaultTags] : []) {
+    const t = block && typeof block === "object" ? (block as Json).tags : undefined;
+    if (!t || typeof t !== "object") continue;
+    for (const [k, v] of Object.entries(t as Json)) if (typeof v === "string" && !isExpression(v)) tags[k] = v;
+  }
+  return tags;
 }
 
 /** `{"aws_x": {"name": {...}}}`, or the list-of-objects form that *.tf.json also allows. */

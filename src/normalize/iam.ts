@@ -102,7 +102,8 @@ class IamResolver {
     for (const arn of arns) this.attach(role, res, attribute, arn, []);
     const refPolicies = refs.filter((a) => this.resources.get(a)?.type === "aws_iam_policy");
     for (const policy of refPolicies) this.addPolicyResource(role, policy);
-    const stillUnknown = res.unknown.includes(attribute) && refPolicies.length === 0 && !arns.some(isExpression);
+    // An element unknown until apply that is not a reference to an aws_iam_policy cannot be read.
+    const stillUnknown = unknownAt(res, attribute) && (refs.length === 0 || refPolicies.length < refs.length);
     if (stillUnknown) {
       this.unresolved(role, res.address, attribute, `${attribute} is unknown until apply and names no aws_iam_policy in this input`);
     }
@@ -195,7 +196,7 @@ class IamResolver {
         if (typeof doc === "string") return doc;
         append(statements, doc);
       }
-      if (res.unknown.includes(attribute) && refsAt(res, attribute).length === 0) {
+      if (unknownAt(res, attribute) && refsAt(res, attribute).length === 0) {
         return `${attribute} of ${res.address} is unknown until apply`;
       }
     }
@@ -219,6 +220,11 @@ function append<T>(target: T[], items: T[]): void {
 
 function isWholeExpression(value: string): boolean {
   return /^\$\{[^}]*\}$/.test(value.trim());
+}
+
+/** The attribute, or some element or key of it, is unknown until apply (plans list `attr.1`, not `attr`). */
+function unknownAt(res: DraftResource, attribute: string): boolean {
+  return res.unknown.includes(attribute) || hasUnknownUnder(res, attribute);
 }
 
 function hasUnknownUnder(res: DraftResource, attribute: string): boolean {
@@ -314,7 +320,7 @@ function statementFromBlock(block: Json, res: DraftResource, index: number): Sta
     const value = block[field];
     const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(text);
     const known = items.filter((v) => !isExpression(v));
-    if (known.length !== items.length || res.unknown.includes(`${path}.${field}`)) unknown.push(field);
+    if (known.length !== items.length || unknownAt(res, `${path}.${field}`)) unknown.push(field);
     return lower ? known.map((v) => v.toLowerCase()) : known;
   };
   const principals = (field: string): Record<string, string[]> => {

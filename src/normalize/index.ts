@@ -13,7 +13,7 @@ export function normalize(input: LoadedInput): InputModel {
   const drafts =
     input.kind === "terraform-plan"
       ? readPlan(input.document, input.path, input.text)
-      : readTerraformJson(input.document, input.path, input.text);
+      : readTerraformJson(input.parts ?? [{ path: input.path, document: input.document, text: input.text }]);
 
   const resources = new Map<string, DraftResource>();
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);

@@ -35,8 +35,6 @@ export interface BuildReportOptions {
   configPath?: string;
 }
 
-const META_RULE = "AR-META-001";
-
 /** Turns findings into the one report every format renders: waivers applied, evidence per rule and resource, verdict. */
 export function buildReport(options: BuildReportOptions): Report {
   const { checked, manifest, config, failOn, now } = options;
@@ -68,11 +66,12 @@ export function buildReport(options: BuildReportOptions): Report {
         attribute: f.attribute,
         message: f.message,
         related: f.related,
+        blocks: f.blocks ?? [],
         location: { file: origin?.file ?? input.path, line: origin?.line ?? null, construct_path: origin?.construct_path ?? null },
         waiver: waiver ? stripWaiver(waiver) : null,
       });
     }
-    evaluations.push(...evaluate(input.path, model, manifest, findings.filter((f) => f.input === input.path)));
+    for (const row of evidenceRows(input.path, model, manifest, findings.filter((f) => f.input === input.path))) evaluations.push(row);
   }
   for (const w of waivers) if (w.matched === 0 && w.state === "active") w.state = "stale";
 
@@ -136,9 +135,9 @@ export function buildReport(options: BuildReportOptions): Report {
 
 /**
  * Evidence for auditors: every rule against every resource it applies to. A resource fails a rule when
- * a finding names it or lists it as related; it cannot be verified when a META finding names that rule.
+ * a finding names it or lists it as related; it cannot be verified when a finding lists that rule in `blocks`.
  */
-function evaluate(inputPath: string, model: InputModel, manifest: RuleManifest, findings: ReportFinding[]): ReportEvaluation[] {
+function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManifest, findings: ReportFinding[]): ReportEvaluation[] {
   const out: ReportEvaluation[] = [];
   const touched = new Map<string, ReportFinding[]>();
   for (const f of findings) {
@@ -149,7 +148,10 @@ function evaluate(inputPath: string, model: InputModel, manifest: RuleManifest, 
       else touched.set(key, [f]);
     }
   }
-  const metaFindings = findings.filter((f) => f.rule_id === META_RULE);
+  const blocked = new Set<string>();
+  for (const f of findings) {
+    for (const id of f.blocks) for (const address of [f.resource, ...f.related]) blocked.add(`${id}\u0000${address}`);
+  }
   for (const rule of manifest.rules) {
     const addresses = new Set(rule.applies_to.flatMap((type) => model.by_type[type] ?? []));
     for (const f of findings) if (f.rule_id === rule.id) addresses.add(f.resource);
@@ -158,12 +160,7 @@ function evaluate(inputPath: string, model: InputModel, manifest: RuleManifest, 
       let status: EvaluationStatus = "pass";
       if (hits.some((f) => f.status === "fail")) status = "fail";
       else if (hits.length > 0) status = "waived";
-      else if (
-        rule.id !== META_RULE &&
-        metaFindings.some((f) => (f.resource === address || f.related.includes(address)) && f.message.includes(rule.id))
-      ) {
-        status = "cannot-verify";
-      }
+      else if (blocked.has(`${rule.id}\u0000${address}`)) status = "cannot-verify";
       out.push({ rule_id: rule.id, input: inputPath, resource: address, status });
     }
   }

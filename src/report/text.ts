@@ -24,7 +24,7 @@ export function renderText(raw: Report, options: TextOptions): string {
     else groups.set(key, [f]);
   }
   if (groups.size === 0) lines.push("", paint("green", "No findings."));
-  const width = Math.max(8, ...report.findings.map((f) => f.severity.length + 2));
+  const width = "CRITICAL".length + 2;
   for (const key of [...groups.keys()].sort(compare)) {
     const [input, resource] = key.split("\u0000") as [string, string];
     const group = groups.get(key)!;

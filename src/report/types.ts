@@ -19,6 +19,8 @@ export interface ReportFinding {
   attribute: string;
   message: string;
   related: string[];
+  /** AR-META-001: the rules this finding keeps from being verified (empty for every other rule). */
+  blocks: string[];
   location: { file: string; line: number | null; construct_path: string | null };
   waiver: (Waiver & { index: number }) | null;
 }

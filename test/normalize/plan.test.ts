@@ -187,3 +187,26 @@ describe("plan normalization", () => {
     ]);
   });
 });
+
+describe("list elements unknown until apply", () => {
+  test("a managed_policy_arns element that is not a policy reference is unresolved, not dropped", () => {
+    const model = modelFrom(
+      plan([
+        { address: "aws_ssm_parameter.extra", type: "aws_ssm_parameter", name: "extra", after: { name: "extra" }, after_unknown: { value: true } },
+        {
+          address: "aws_iam_role.r",
+          type: "aws_iam_role",
+          name: "r",
+          after: { name: "r", managed_policy_arns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", null] },
+          after_unknown: { managed_policy_arns: [false, true] },
+          expressions: { name: constant("r"), managed_policy_arns: ref("aws_ssm_parameter.extra.value", "aws_ssm_parameter.extra") },
+        },
+      ]),
+    );
+    const role = model.iam.roles["aws_iam_role.r"]!;
+    expect(role.managed_policy_arns).toEqual([{ arn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", via: "aws_iam_role.r" }]);
+    expect(role.unresolved).toEqual([
+      { via: "aws_iam_role.r", attribute: "managed_policy_arns", reason: "managed_policy_arns is unknown until apply and names no aws_iam_policy in this input" },
+    ]);
+  });
+});

@@ -151,7 +151,7 @@ describe("JUnit XML", () => {
 describe("Markdown", () => {
   test("summary first (verdict, counts, blocking with how to fix), then the audit appendix in <details>", () => {
     const md = renderers.markdown(goldenReport());
-    const order = ["## apprunner-guard: ❌ **REJECTED**", "| severity | findings | waived |", "### Blocking findings (2)", "How to fix:", "### Waived (4)", "### Waivers to fix (2)", "<details>", "### Controls", "### Evidence", "</details>"];
+    const order = ["## apprunner-guard: ❌ **REJECTED**", "| severity | findings | waived |", "### Blocking findings (3)", "How to fix:", "### Waived (4)", "### Waivers to fix (2)", "<details>", "### Controls", "### Evidence", "</details>"];
     const positions = order.map((s) => md.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

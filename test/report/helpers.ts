@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Finding, RawFinding } from "../../src/evaluate/engine.js";
+import { findingSeverity, type Finding, type RawFinding } from "../../src/evaluate/engine.js";
 import type { RuleManifest } from "../../src/evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "../../src/load/config.js";
 import { loadInputs } from "../../src/load/index.js";
@@ -28,10 +28,11 @@ export function frozenFindings(): Record<string, RawFinding[]> {
 
 export function withRuleFacts(raw: RawFinding[], manifest: RuleManifest): Finding[] {
   const byPackage = new Map(manifest.rules.map((r) => [r.package, r]));
+  const byId = new Map(manifest.rules.map((r) => [r.id, r]));
   return raw.map((f) => {
     const info = byPackage.get(f.rule);
     if (!info) throw new Error(`fixture finding for unknown package ${f.rule}`);
-    return { ...f, rule_id: info.id, severity: info.severity };
+    return { ...f, rule_id: info.id, severity: findingSeverity(info, f.blocks ?? [], byId) };
   });
 }
 

@@ -30,12 +30,18 @@ describe("waiver matching", () => {
     expect(f.waiver).toEqual({ ...waiver({ ticket: "SEC-7" }), index: 0 });
     expect(r.waivers[0]).toMatchObject({ state: "active", matched: 1 });
     expect(r.evaluations.find((e) => e.rule_id === "AR-NET-002" && e.resource === "aws_apprunner_service.api")?.status).toBe("waived");
-    expect(r.summary).toMatchObject({ blocking: 4, waived: 1 }); // AR-SEC-001 and the three AR-NET-001 still block
-    expect(r.summary.by_severity.high).toEqual({ fail: 3, waived: 1 });
+    // AR-SEC-001, the three AR-NET-001 and the AR-META-001 that blocks AR-NET-002 (so rated high) still block.
+    expect(r.summary).toMatchObject({ blocking: 5, waived: 1 });
+    expect(r.summary.by_severity.high).toEqual({ fail: 4, waived: 1 });
   });
 
   test("waiving every blocking finding accepts the plan", () => {
-    const r = reportWith([waiver({}), waiver({ rule: "AR-SEC-001" }), waiver({ rule: "AR-NET-001", resource: "*" })]);
+    const r = reportWith([
+      waiver({}),
+      waiver({ rule: "AR-SEC-001" }),
+      waiver({ rule: "AR-NET-001", resource: "*" }),
+      waiver({ rule: "AR-META-001", resource: "aws_apprunner_service.worker" }),
+    ]);
     expect(r.summary.accepted).toBe(true);
     expect(renderers.text(r, { color: false })).toMatch(/^ACCEPTED/m);
   });

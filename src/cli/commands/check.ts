@@ -10,7 +10,7 @@ import type { CommandResult } from "../result.js";
 interface CheckArgs {
   paths: string[];
   format: Format;
-  "fail-on": Severity;
+  "fail-on"?: Severity;
   config?: string;
   "report-dir"?: string;
   "max-bytes": number;
@@ -23,12 +23,20 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     yargs
       .positional("paths", { type: "string", array: true, demandOption: true, describe: "inputs to check" })
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
-      .option("fail-on", { choices: SEVERITIES, default: "high" as Severity, describe: "lowest severity that rejects the plan" })
+      .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
-      .option("max-bytes", { type: "number", default: DEFAULT_MAX_BYTES, describe: "refuse inputs larger than this" }) as unknown as Argv<CheckArgs>,
+      .option("max-bytes", {
+        type: "number",
+        default: DEFAULT_MAX_BYTES,
+        describe: "refuse inputs larger than this many bytes",
+        coerce: (value: number) => {
+          if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--max-bytes must be a positive whole number of bytes (got ${String(value)})`);
+          return value;
+        },
+      }) as unknown as Argv<CheckArgs>,
   handler: () => {
-    // main.ts runs commands through runCommand so that it alone maps results to exit codes.
+    // main.ts dispatches on the command name so that it alone maps results to exit codes.
   },
 };
 

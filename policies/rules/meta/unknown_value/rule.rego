@@ -24,11 +24,11 @@ blocks := {
 	"access": ["AR-IAM-006", "AR-IAM-007"],
 }
 
-meta(resource, attribute, what, rules, related) := lib.finding(
-	resource,
-	attribute,
-	concat("", [what, ": cannot verify ", concat(", ", rules)]),
-	related,
+# Besides the message, the finding lists the rules it blocks ("blocks"), so the report can mark them
+# cannot-verify and rate the finding as high as the most severe of them (fail closed).
+meta(resource, attribute, what, rules, related) := object.union(
+	lib.finding(resource, attribute, concat("", [what, ": cannot verify ", concat(", ", rules)]), related),
+	{"blocks": sort(rules)},
 )
 
 # A role ARN unknown until apply that refs do not link to a role of the input.

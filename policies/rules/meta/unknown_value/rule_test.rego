@@ -7,7 +7,14 @@ api := "aws_apprunner_service.api"
 
 instance_rules := "AR-IAM-001, AR-IAM-002, AR-IAM-003, AR-IAM-004, AR-IAM-005, AR-IAM-006, AR-SEC-003"
 
-expected(resource, attribute, message, related) := {"resource": resource, "attribute": attribute, "message": message, "related": related}
+# The blocked rule ids are the ones the message names after "cannot verify ".
+expected(resource, attribute, message, related) := {
+	"resource": resource,
+	"attribute": attribute,
+	"message": message,
+	"related": related,
+	"blocks": sort(split(split(message, "cannot verify ")[1], ", ")),
+}
 
 test_fail_role_arn_unknown_without_refs if {
 	svc := t.with_unknown(t.service("api", {}), [t.instance_role_path])
