@@ -141,7 +141,7 @@ function runTests() {
   const c = opa(["test", POLICIES, "--ignore", "examples", "--coverage", "--format", "json"]);
   const cov = JSON.parse(c.stdout);
   const low = [];
-  for (const [file, v] of Object.entries(cov.files).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, v] of Object.entries(cov.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const f = file.split(path.sep).join("/").replace(/^\.\//, "");
     if (f.endsWith("_test.rego")) continue;
     const pct = v.coverage ?? 100;

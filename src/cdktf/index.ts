@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { Annotations, App, TerraformStack } from "cdktf";
-import { InputError } from "../errors.js";
+import { InputError, errorMessage } from "../errors.js";
 import { PolicyEngine, type EngineOptions } from "../evaluate/engine.js";
-import { describe, type Severity } from "../evaluate/rules.js";
+import type { Severity } from "../evaluate/rules.js";
 import { loadConfig } from "../load/config.js";
 import { loadFile } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
@@ -76,7 +76,7 @@ export class ApprunnerGuard {
       report = this.check();
       reportPath = this.writeReports(report);
     } catch (error) {
-      const why = error instanceof InputError ? describe(error) : `${describe(error)} (the policy pass could not run, so nothing is accepted)`;
+      const why = error instanceof InputError ? errorMessage(error) : `${errorMessage(error)} (the policy pass could not run, so nothing is accepted)`;
       return [`apprunner-guard: ${why}`];
     }
     this.report = report;

@@ -1,6 +1,5 @@
 import yargs from "yargs";
-import { EngineError, ExitCode, InputError } from "../errors.js";
-import { describe } from "../evaluate/rules.js";
+import { EngineError, ExitCode, InputError, errorMessage } from "../errors.js";
 import { toolVersion } from "../report/build.js";
 import { checkCommand, runCheckCommand } from "./commands/check.js";
 import { explainCommand, rulesCommand, runExplainCommand, runRulesCommand } from "./commands/rules.js";
@@ -60,6 +59,6 @@ function fail(error: unknown, debug: boolean, stderr: NodeJS.WritableStream): nu
     line("internal error, plan NOT accepted: ", error.message);
     return ExitCode.internalError;
   }
-  line("internal error, plan NOT accepted: ", describe(error) + (debug ? "" : " (run with --debug for details)"));
+  line("internal error, plan NOT accepted: ", errorMessage(error) + (debug ? "" : " (run with --debug for details)"));
   return ExitCode.internalError;
 }

@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as opaWasm from "@open-policy-agent/opa-wasm";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
-import { EngineError } from "../errors.js";
+import { EngineError, errorMessage } from "../errors.js";
 import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
-import { describe, loadManifest, severityRank, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
+import { loadManifest, severityRank, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
 
 /** What a rule returns, as the Rego entrypoint emits it. */
 export interface RawFinding {
@@ -53,7 +53,7 @@ export class PolicyEngine {
     try {
       policy = await loadPolicy(bundle.wasm, memoryDescriptor(options));
     } catch (error) {
-      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${describe(error)}`);
+      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${errorMessage(error)}`);
     }
     return PolicyEngine.from(bundle, policy, options);
   }
@@ -68,7 +68,7 @@ export class PolicyEngine {
     try {
       policy = loadPolicySync(bundle.wasm, memoryDescriptor(options));
     } catch (error) {
-      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${describe(error)}`);
+      throw new EngineError(`${bundle.wasmPath}: cannot load the policy bundle: ${errorMessage(error)}`);
     }
     return PolicyEngine.from(bundle, policy, options);
   }
@@ -101,7 +101,7 @@ export class PolicyEngine {
       this.policy.setData({ apprunner_guard: { params } });
       result = this.policy.evaluate(input.buffer, this.manifest.entrypoint);
     } catch (error) {
-      throw new EngineError(`policy evaluation failed on ${model.source.path}: ${describe(error)}`, { cause: error });
+      throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
     const raw = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
     const validate = validator("findings");
@@ -162,7 +162,7 @@ function readVerifiedBundle(options: EngineOptions): VerifiedBundle {
   try {
     wasm = readFileSync(wasmPath);
   } catch (error) {
-    throw new EngineError(`${wasmPath}: policy bundle missing (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
+    throw new EngineError(`${wasmPath}: policy bundle missing (${errorMessage(error)}); reinstall apprunner-guard or run npm run policies:build`);
   }
   const sha256 = createHash("sha256").update(wasm).digest("hex");
   if (sha256 !== manifest.wasm_sha256) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EngineError } from "../errors.js";
+import { EngineError, errorMessage } from "../errors.js";
 import { policyDistDir } from "../paths.js";
 
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -35,7 +35,7 @@ export function loadManifest(dir = policyDistDir): RuleManifest {
   try {
     manifest = JSON.parse(readFileSync(path, "utf8")) as RuleManifest;
   } catch (error) {
-    throw new EngineError(`${path}: cannot read the rule manifest (${describe(error)}); reinstall apprunner-guard or run npm run policies:build`);
+    throw new EngineError(`${path}: cannot read the rule manifest (${errorMessage(error)}); reinstall apprunner-guard or run npm run policies:build`);
   }
   if (!manifest || !Array.isArray(manifest.rules) || typeof manifest.wasm_sha256 !== "string" || typeof manifest.entrypoint !== "string") {
     throw new EngineError(`${path}: the rule manifest is malformed (missing rules, entrypoint or wasm_sha256)`);
@@ -45,14 +45,4 @@ export function loadManifest(dir = policyDistDir): RuleManifest {
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(severity);
-}
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
 }

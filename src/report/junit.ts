@@ -13,8 +13,8 @@ export function renderJunit(report: Report): string {
 
   for (const input of report.inputs) {
     const evaluations = report.evaluations.filter((e) => e.input === input.path);
-    const findings = report.findings.filter((f) => f.input === input.path);
-    const cases = evaluations.map((e) => testcase(e, rules.get(e.rule_id), findingsFor(findings, e)));
+    const behind = findingsByRuleAndResource(report.findings.filter((f) => f.input === input.path));
+    const cases = evaluations.map((e) => testcase(e, rules.get(e.rule_id), behind.get(`${e.rule_id}\u0000${e.resource}`) ?? []));
     const counts = countOf(cases);
     total = add(total, counts);
     const properties = [
@@ -103,11 +103,21 @@ function testcase(e: ReportEvaluation, rule: ReportRule | undefined, findings: R
   }
 }
 
-/** The findings behind one evaluation: those naming the resource, or listing it as related. */
-function findingsFor(findings: ReportFinding[], e: ReportEvaluation): ReportFinding[] {
-  return findings
-    .filter((f) => f.rule_id === e.rule_id && (f.resource === e.resource || f.related.includes(e.resource)))
-    .sort((a, b) => compare(a.resource, b.resource) || compare(a.attribute, b.attribute) || compare(a.message, b.message));
+/** The findings behind each evaluation (rule × resource): those naming the resource or listing it as related. */
+function findingsByRuleAndResource(findings: ReportFinding[]): Map<string, ReportFinding[]> {
+  const index = new Map<string, ReportFinding[]>();
+  for (const f of findings) {
+    for (const address of new Set([f.resource, ...f.related])) {
+      const key = `${f.rule_id}\u0000${address}`;
+      const list = index.get(key);
+      if (list) list.push(f);
+      else index.set(key, [f]);
+    }
+  }
+  for (const list of index.values()) {
+    list.sort((a, b) => compare(a.resource, b.resource) || compare(a.attribute, b.attribute) || compare(a.message, b.message));
+  }
+  return index;
 }
 
 function countOf(cases: Case[]) {
