@@ -181,7 +181,7 @@ class IamResolver {
     const statements: Statement[] = [];
     for (const attribute of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
       const raw = res.raw[attribute];
-      const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+      const items = toList(raw);
       for (const item of items) {
         if (typeof item === "string" && !isExpression(item)) {
           const parsed = parsePolicyJson(item, res.address);
@@ -231,6 +231,11 @@ function hasUnknownUnder(res: DraftResource, attribute: string): boolean {
   return res.unknown.some((p) => p.startsWith(attribute + "."));
 }
 
+/** IAM JSON and policy-document blocks accept one value or a list of them for the same field. */
+function toList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
 /** Refs recorded at `path` or, failing that, at its nearest ancestor. */
 export function refsAt(res: { refs: Record<string, string[]> }, path: string): string[] {
   const parts = path.split(".");
@@ -255,7 +260,7 @@ export function parsePolicyJson(text: string, via: string): Statement[] | string
   // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
   if (nestsDeeperThan(doc, MAX_POLICY_DEPTH)) return `policy document nests deeper than ${MAX_POLICY_DEPTH} levels`;
   const raw = (doc as Json).Statement;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const list = toList(raw);
   const statements: Statement[] = [];
   for (const [index, s] of list.entries()) {
     if (!s || typeof s !== "object" || Array.isArray(s)) return `Statement ${index} is not an object`;
@@ -267,12 +272,12 @@ export function parsePolicyJson(text: string, via: string): Statement[] | string
 function statementFromJson(s: Json, via: string, index: number): Statement {
   const unknown: string[] = [];
   const strings = (value: unknown, field: string, lower = false): string[] => {
-    const list = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+    const list = toList(value).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
     const known = list.filter((v) => !isExpression(v));
     if (known.length !== list.length) unknown.push(field);
     return lower ? known.map((v) => v.toLowerCase()) : known;
   };
-  const resourceValues = [s.Resource, s.NotResource].flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]));
+  const resourceValues = [s.Resource, s.NotResource].flatMap(toList);
   return {
     sid: typeof s.Sid === "string" ? s.Sid : "",
     effect: typeof s.Effect === "string" ? s.Effect : "",
@@ -318,7 +323,7 @@ function statementFromBlock(block: Json, res: DraftResource, index: number): Sta
   const unknown: string[] = [];
   const list = (field: string, lower = false): string[] => {
     const value = block[field];
-    const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(text);
+    const items = toList(value).map(text);
     const known = items.filter((v) => !isExpression(v));
     if (known.length !== items.length || unknownAt(res, `${path}.${field}`)) unknown.push(field);
     return lower ? known.map((v) => v.toLowerCase()) : known;
