@@ -231,6 +231,34 @@ function hasUnknownUnder(res: DraftResource, attribute: string): boolean {
   return res.unknown.some((p) => p.startsWith(attribute + "."));
 }
 
+/**
+ * The first key that appears twice in one object of a valid JSON text, or null. JSON.parse keeps the
+ * last value silently; a policy that says `"Effect": "Deny"` then `"Effect": "Allow"` must not be read
+ * one way by us and another way by AWS. One pass over the text.
+ */
+export function duplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") objects.push(new Set());
+    else if (c === "[") objects.push(null);
+    else if (c === "}" || c === "]") objects.pop();
+    else if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      let next = i + 1;
+      while (next < text.length && /\s/.test(text[next]!)) next++;
+      const keys = objects[objects.length - 1];
+      if (text[next] === ":" && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+    }
+  }
+  return null;
+}
+
 /** IAM JSON and policy-document blocks accept one value or a list of them for the same field. */
 function toList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -257,6 +285,8 @@ export function parsePolicyJson(text: string, via: string): Statement[] | string
     return `policy document is not valid JSON`;
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return `policy document is not a JSON object`;
+  const duplicate = duplicateKey(text);
+  if (duplicate !== null) return `policy document has the key ${JSON.stringify(duplicate)} twice in one object, so which value AWS reads is not certain`;
   // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
   if (nestsDeeperThan(doc, MAX_POLICY_DEPTH)) return `policy document nests deeper than ${MAX_POLICY_DEPTH} levels`;
   const raw = (doc as Json).Statement;

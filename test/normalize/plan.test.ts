@@ -210,3 +210,22 @@ describe("list elements unknown until apply", () => {
     ]);
   });
 });
+
+describe("policy JSON with a key twice in one object", () => {
+  test.each([
+    ['{"Statement":[{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}]}', "Effect"],
+    ['{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","\\u0041ction":"*","Resource":"*"}]}', "Action"],
+  ])("%s is unresolved (AR-META-001 then blocks the IAM rules), not read as JSON.parse's last value", (policy, key) => {
+    const model = modelFrom(
+      plan([
+        { address: "aws_iam_role.r", type: "aws_iam_role", name: "r", after: { name: "r" } },
+        { address: "aws_iam_role_policy.p", type: "aws_iam_role_policy", name: "p", after: { role: "r", policy } },
+      ]),
+    );
+    const role = model.iam.roles["aws_iam_role.r"]!;
+    expect(role.statements).toEqual([]);
+    expect(role.unresolved).toEqual([
+      { via: "aws_iam_role_policy.p", attribute: "policy", reason: `policy document has the key "${key}" twice in one object, so which value AWS reads is not certain` },
+    ]);
+  });
+});
