@@ -54,3 +54,35 @@ export function toBlockShape(body: Record<string, unknown>, blocks: Set<string> 
   }
   return out;
 }
+
+/**
+ * Boolean attributes the rules read, as dotted paths through block lists. Terraform converts the
+ * strings "true"/"false" to booleans in *.tf.json configuration, so the model does too; plan JSON is
+ * already typed.
+ */
+const BOOL_PATHS: Record<string, string[][]> = {
+  aws_apprunner_service: [
+    ["network_configuration", "ingress_configuration", "is_publicly_accessible"],
+    ["observability_configuration", "observability_enabled"],
+    ["source_configuration", "auto_deployments_enabled"],
+  ],
+};
+
+export function coerceBooleans(body: Record<string, unknown>, mode: "managed" | "data", type: string): void {
+  if (mode !== "managed") return;
+  for (const path of BOOL_PATHS[type] ?? []) coerceAt(body, path);
+}
+
+function coerceAt(node: unknown, path: string[]): void {
+  if (!node || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) coerceAt(item, path);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length > 0) return coerceAt(record[head], rest);
+  const value = record[head];
+  if (value === "true" || value === "false") record[head] = value === "true";
+}

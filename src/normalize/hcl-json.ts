@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { looksLikeResourceType } from "./address.js";
-import { blockPathsFor, toBlockShape } from "./blocks.js";
+import { blockPathsFor, coerceBooleans, toBlockShape } from "./blocks.js";
 import type { InputPart } from "../load/types.js";
 import type { DraftResource } from "./model.js";
 import { MAX_DEPTH, dict } from "./values.js";
@@ -38,6 +38,7 @@ function readPart({ path: file, document, text }: InputPart, defaultTags: Map<st
       const attributes: Json = dict();
       for (const [k, v] of Object.entries(body)) if (!META_ARGUMENTS.has(k) && v !== null) attributes[k] = v;
       const raw = toBlockShape(attributes, blockPathsFor(mode, type));
+      coerceBooleans(raw, mode, type);
       const scan = new TokenScan(file);
       const values = (scan.walk(raw, "", 0) as Json | undefined) ?? dict();
       const providerKey = typeof body.provider === "string" ? body.provider.replace(/^\$\{(.*)\}$/, "$1") : type.split("_")[0]!;

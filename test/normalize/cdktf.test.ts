@@ -112,3 +112,18 @@ describe("provider default_tags in cdktf / *.tf.json", () => {
     expect(model.resources["aws_iam_role_policy.p"]!.values.tags_all).toBeUndefined();
   });
 });
+
+describe("booleans written as strings in *.tf.json", () => {
+  test('"false" is false, as Terraform converts it: a private service is not reported as public', () => {
+    const model = modelFrom({
+      resource: {
+        aws_apprunner_service: {
+          api: { service_name: "api", network_configuration: { ingress_configuration: { is_publicly_accessible: "false" } }, observability_configuration: { observability_enabled: "true" } },
+        },
+      },
+    });
+    const values = model.resources["aws_apprunner_service.api"]!.values as any;
+    expect(values.network_configuration[0].ingress_configuration[0].is_publicly_accessible).toBe(false);
+    expect(values.observability_configuration[0].observability_enabled).toBe(true);
+  });
+});
