@@ -2,7 +2,7 @@ import type { LoadedInput } from "../load/types.js";
 import { readTerraformJson } from "./hcl-json.js";
 import { resolveRoles } from "./iam.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
-import { readPlan } from "./plan.js";
+import { planIncomplete, readPlan } from "./plan.js";
 import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
@@ -40,6 +40,7 @@ export function normalize(input: LoadedInput): InputModel {
     out[d.address] = resource;
   }
   const plan = input.document as { terraform_version?: unknown };
+  const incomplete = input.kind === "terraform-plan" ? planIncomplete(input.document as Record<string, unknown>) : null;
   return {
     model_version: MODEL_VERSION,
     source: {
@@ -47,6 +48,7 @@ export function normalize(input: LoadedInput): InputModel {
       path: input.path,
       stack: input.stack,
       terraform_version: input.kind === "terraform-plan" && typeof plan.terraform_version === "string" ? plan.terraform_version : null,
+      ...(incomplete ? { incomplete } : {}),
     },
     resources: out,
     by_type: sortKeys(byType),
