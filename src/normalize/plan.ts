@@ -111,7 +111,7 @@ export function planIncomplete(plan: Json): string | null {
  * value is what Terraform applies, so a reference is only a hint while the value is unknown; and an
  * expression referencing several candidates (`coalesce(a.arn, b.arn)`) proves nothing about any one.
  */
-const LINKS: Record<string, { path: string; target: string }[]> = {
+const LINKS = new Map<string, { path: string; target: string }[]>(Object.entries({
   aws_wafv2_web_acl_association: [{ path: "resource_arn", target: "aws_apprunner_service" }],
   aws_apprunner_vpc_ingress_connection: [{ path: "service_arn", target: "aws_apprunner_service" }],
   aws_apprunner_service: [
@@ -119,11 +119,11 @@ const LINKS: Record<string, { path: string; target: string }[]> = {
     { path: "observability_configuration.0.observability_configuration_arn", target: "aws_apprunner_observability_configuration" },
     { path: "auto_scaling_configuration_arn", target: "aws_apprunner_auto_scaling_configuration_version" },
   ],
-};
+}));
 
 function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>): void {
   if (d.mode !== "managed") return;
-  for (const link of LINKS[d.type] ?? []) {
+  for (const link of LINKS.get(d.type) ?? []) {
     const refs = d.refs[link.path];
     if (!refs) continue;
     if (!isUnknownPath(d.unknown, link.path)) {
