@@ -172,7 +172,6 @@ function draft(
   const reasons = dict<string>();
   if (config) {
     const dynamic = dynamicElements(values, config);
-    const anyDynamic = dynamic.length > 0;
     unknown = unknown.filter((path) => {
       if (isConfigured(config, path)) return true;
       if (dynamic.some((element) => path === element || path.startsWith(element + "."))) {
@@ -180,11 +179,12 @@ function draft(
         return true;
       }
       // A whole block unknown and absent from configuration: a dynamic block whose for_each is unknown,
-      // or (for the blocks the provider computes) a block the user did not write. The provider default
-      // is the reading only where nothing says the resource uses dynamic blocks.
+      // or a block the user did not write. Terraform writes a block nobody wrote as [] unless the
+      // provider computes it; so `true` on any other block is a dynamic block. For the blocks the
+      // provider computes the two look the same, and the provider default is the reading.
       const block = path.replace(/\.\d+(?=\.|$)/g, "");
       if (!blockPaths?.has(block) || !parentConfigured(config, path)) return false;
-      if (anyDynamic || !PROVIDER_COMPUTED_BLOCKS.has(`${type}.${block}`)) {
+      if (!PROVIDER_COMPUTED_BLOCKS.has(`${type}.${block}`)) {
         reasons[path] = DYNAMIC_REASON;
         return true;
       }
@@ -210,7 +210,7 @@ function draft(
   };
 }
 
-const DYNAMIC_REASON = "it is set in a dynamic block, which the plan's configuration leaves out (what it references is not shown)";
+const DYNAMIC_REASON = "it is set in a dynamic block, and plan configuration leaves dynamic blocks out, so what it references is not shown";
 
 /** Blocks that the AWS provider fills in when the user writes none (Optional + Computed in its schema). */
 const PROVIDER_COMPUTED_BLOCKS = new Set([
