@@ -54,7 +54,9 @@ const expected: Record<string, string[]> = {
   "sem-links-fail": [
     "AR-META-001 aws_apprunner_service.storefront",
     "AR-META-001 aws_wafv2_web_acl_association.checkout_or_search",
+    "AR-META-001 aws_wafv2_web_acl_association.partner",
     "AR-NET-001 aws_apprunner_service.checkout",
+    "AR-NET-001 aws_apprunner_service.partner",
     "AR-NET-001 aws_apprunner_service.search",
     "AR-NET-001 aws_apprunner_service.storefront",
     "AR-NET-004 aws_apprunner_service.backoffice",
@@ -134,6 +136,14 @@ describe("3. known values beat references", () => {
     expect(meta.blocks).toEqual(["AR-NET-001"]);
     expect(meta.message).toContain("aws_apprunner_service.checkout, aws_apprunner_service.search");
   });
+});
+
+test("flag ? local.x : svc.arn with the value unknown: the local may be the unknown branch, so svc is not proven protected", () => {
+  const association = model("sem-links-fail").resources["aws_wafv2_web_acl_association.partner"]!;
+  expect(association.refs.resource_arn).toBeUndefined();
+  expect(association.unknown_reasons?.resource_arn).toContain("also local.edge_arn");
+  // The same shape with a variable the plan knows is no doubt: a known branch cannot be the unknown value.
+  expect(model("sem-links-pass").resources["aws_wafv2_web_acl_association.storefront"]!.refs.resource_arn).toEqual(["aws_apprunner_service.storefront"]);
 });
 
 describe("10. incomplete plans", () => {
