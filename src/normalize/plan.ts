@@ -49,8 +49,15 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
     if (typeof rc.address !== "string" || rc.address === "" || rc.deposed !== undefined) continue;
     const body = (rc.change ?? {}) as Json;
     const actions = asArray(body.actions).map(String);
-    if (actions.length === 1 && (actions[0] === "delete" || actions[0] === "forget")) {
+    if (actions.length === 1 && actions[0] === "delete") {
       removed.add(rc.address);
+      continue;
+    }
+    // `forget` (a removed block with lifecycle { destroy = false }): Terraform stops managing the
+    // resource but it stays in AWS as it is, so the rules judge it from `before`.
+    if (actions.length === 1 && actions[0] === "forget") {
+      const before = isObject(body.before) ? body.before : {};
+      drafts.set(rc.address, draft(rc, before, undefined, actions, configs, file, lines, body.before_sensitive));
       continue;
     }
     const after = isObject(body.after) ? body.after : {};
@@ -98,6 +105,8 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
   };
   /** Per draft, link attributes whose expression also references values that are not resources. */
   const opaque = new Map<DraftResource, Map<string, string[]>>();
+  /** Per draft, link attributes that reference the target only through an attribute that is not its ARN. */
+  const misnamed = new Map<DraftResource, Map<string, string>>();
   for (const d of drafts.values()) {
     const config = configs.get(configAddress(d.address));
     if (!config) continue;
@@ -108,12 +117,14 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
       targets.delete(d.address);
       if (targets.size > 0) d.refs[path] = [...targets].sort();
       if (linkPaths.has(path) && targets.size > 0) {
+        const wrong = wrongAttribute(references, LINKS.get(d.type)!.find((l) => l.path === path)!.target);
+        if (wrong) (misnamed.get(d) ?? misnamed.set(d, new Map()).get(d)!).set(path, wrong);
         const other = opaqueReferences(references, (r) => resolver.resolve([r], referrer).size > 0 || knownVariable(r, config.scope));
         if (other.length > 0) (opaque.get(d) ?? opaque.set(d, new Map()).get(d)!).set(path, other);
       }
     }
   }
-  for (const d of drafts.values()) settleLinks(d, drafts, opaque.get(d));
+  for (const d of drafts.values()) settleLinks(d, drafts, opaque.get(d), misnamed.get(d));
   return [...drafts.values()];
 }
 
@@ -155,7 +166,28 @@ function opaqueReferences(references: string[], resolves: (reference: string) =>
   );
 }
 
-function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>, opaque: Map<string, string[]> | undefined): void {
+/**
+ * A link holds only through the attribute that carries the target's ARN (`arn`; `id`, which the AWS
+ * provider sets to the ARN for these types). `resource_arn = aws_apprunner_service.x.service_id` is
+ * not an ARN (the association fails at apply): the reference links nothing. Returns the wrong
+ * references, or null when some direct reference names the ARN (or there is no direct reference).
+ */
+function wrongAttribute(references: string[], targetType: string): string | null {
+  const direct = references
+    .map((r) => splitAddress(r))
+    .filter((parts) => parts[0] === targetType && parts.length >= 3)
+    .map((parts) => parts.slice(0, 3).join("."));
+  if (direct.length === 0) return null;
+  if (direct.some((r) => /\.(arn|id)$/.test(r))) return null;
+  return [...new Set(direct)].join(", ");
+}
+
+function settleLinks(
+  d: DraftResource,
+  drafts: Map<string, DraftResource>,
+  opaque: Map<string, string[]> | undefined,
+  misnamed: Map<string, string> | undefined,
+): void {
   if (d.mode !== "managed") return;
   for (const link of LINKS.get(d.type) ?? []) {
     const refs = d.refs[link.path];
@@ -165,7 +197,25 @@ function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>, opaqu
       delete d.refs[link.path];
       continue;
     }
+    const wrong = misnamed?.get(link.path);
+    if (wrong) {
+      delete d.refs[link.path];
+      (d.unknown_reasons ??= dict())[link.path] = `it references ${wrong}, which is not the ${link.target}'s ARN`;
+      continue;
+    }
     const candidates = refs.filter((r) => drafts.get(r)?.type === link.target);
+    // A link holds only within one region (AWS provider v6 writes `region` on every resource).
+    // (Inputs without `region`, older providers, are not compared.)
+    const elsewhere = candidates.filter((r) => {
+      const [mine, theirs] = [regionOf(d), regionOf(drafts.get(r)!)];
+      return mine !== undefined && theirs !== undefined && mine !== theirs;
+    });
+    if (elsewhere.length > 0) {
+      delete d.refs[link.path];
+      const where = elsewhere.map((r) => `${r} in ${regionOf(drafts.get(r)!) ?? "a region unknown until apply"}`).join(", ");
+      (d.unknown_reasons ??= dict())[link.path] = `it is in ${regionOf(d) ?? "a region unknown until apply"} but references ${where}`;
+      continue;
+    }
     const others = opaque?.get(link.path);
     if (candidates.length > 0 && others) {
       // `flag ? local.other_arn : x.arn` with flag unknown: x is one candidate of several.
@@ -178,6 +228,12 @@ function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>, opaqu
         `its expression references several ${link.target} (${candidates.join(", ")}), which proves nothing about any one of them`;
     }
   }
+}
+
+/** The resource's region, null when it is unknown until apply, undefined when the input has none. */
+function regionOf(d: DraftResource): string | null | undefined {
+  if (d.unknown.some((u) => u === "region")) return null;
+  return typeof d.values.region === "string" ? d.values.region : undefined;
 }
 
 function isUnknownPath(unknown: string[], path: string): boolean {
