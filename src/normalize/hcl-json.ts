@@ -66,6 +66,8 @@ class ModuleReader {
   private readonly resolving = new Set<string>();
   /** Strings this reader rendered for unknown values, and what they stand for. */
   private readonly rendered = new Map<string, Unknown>();
+  /** The file being read, for error messages. */
+  private file = "";
 
   constructor(parts: InputPart[]) {
     const isOverride = (p: InputPart) => /(^|_)override\.tf\.json$/.test(basename(p.path));
@@ -158,6 +160,8 @@ class ModuleReader {
     const cached = this.instanceCache.get(address);
     if (cached !== undefined) return cached;
     if (this.resolving.has(address)) return "unknown";
+    const previousFile = this.file;
+    this.file = config.file;
     this.resolving.add(address);
     let result: (string | number)[] | null | "unknown";
     try {
@@ -171,6 +175,7 @@ class ModuleReader {
       } else result = null;
     } finally {
       this.resolving.delete(address);
+      this.file = previousFile;
     }
     this.instanceCache.set(address, result);
     return result;
@@ -211,7 +216,7 @@ class ModuleReader {
 
   /** A JSON value of the configuration, with every string evaluated as a template. */
   evaluate(raw: unknown, scope: Scope, depth = 0): Value {
-    if (depth > MAX_DEPTH) throw new InputError("*.tf.json", `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
+    if (depth > MAX_DEPTH) throw new InputError(this.file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
     if (typeof raw === "string") return this.evaluateString(raw, scope);
     if (Array.isArray(raw)) return raw.map((v) => this.evaluate(v, scope, depth + 1));
     if (raw && typeof raw === "object") {
@@ -274,7 +279,7 @@ class ModuleReader {
   }
 
   private resolveValue(value: unknown, scope: Scope, depth: number): unknown {
-    if (depth > MAX_DEPTH) throw new InputError("*.tf.json", `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
+    if (depth > MAX_DEPTH) throw new InputError(this.file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
     if (typeof value === "string") {
       const v = this.evaluateString(value, scope);
       return this.toContextFree(v);
@@ -339,6 +344,7 @@ class ModuleReader {
 
   private draft(config: Config, key: string | number | null, scope: Scope, defaultTags: Map<string, Json>, instancesUnknown: boolean): DraftResource {
     const { mode, type, name, body, file } = config;
+    this.file = file;
     const address = key === null ? config.address : instanceAddress(config.address, key);
     const resolved = this.resolveBody(body, scope);
     const raw = toBlockShape(resolved, blockPathsFor(mode, type));
