@@ -1,8 +1,10 @@
 import { isExpression, referencesIn } from "../hcl-json.js";
 import type { DraftResource, RoleIam } from "../model.js";
 import { dict } from "../values.js";
+import { managedPoliciesSnapshot, managedPolicyDocument } from "./aws-data.js";
 import { PolicyDocuments } from "./documents.js";
-import { append, refsAt, unknownAt, type Json } from "./shared.js";
+import { policyDocument } from "./policy-json.js";
+import { append, refsAt, unknownAt, type Json, type PolicyRead } from "./shared.js";
 
 const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
@@ -10,6 +12,15 @@ const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
  * Effective IAM per role: every statement that reaches an aws_iam_role, from every way Terraform lets a
  * policy reach it. What cannot be read is recorded as unresolved, so a rule reports "cannot verify"
  * instead of passing.
+ *
+ * Terraform's semantics, as followed here:
+ * - Only managed resources are roles and policies of the input. `data.aws_iam_role` and
+ *   `data.aws_iam_policy` are things that already exist and whose attached policies are not in the input.
+ * - A value the input knows (a role name or policy ARN chosen by a conditional) is what Terraform applies;
+ *   a reference is a hint only for a value that is unknown, and an unknown value that references several
+ *   candidates proves nothing about any one of them.
+ * - An AWS managed policy is read from the shipped snapshot of AWS managed policy documents; one that
+ *   is not in it cannot be read.
  */
 export function resolveRoles(resources: Map<string, DraftResource>, byType: Record<string, string[]>): Record<string, RoleIam> {
   return new RoleWiring(resources, byType).run();
@@ -66,8 +77,14 @@ class RoleWiring {
     return out;
   }
 
+  /** Managed resources of a type (data sources of the same type are things outside the input). */
   private of(type: string): string[] {
-    return this.byType[type] ?? [];
+    return (this.byType[type] ?? []).filter((a) => this.resources.get(a)!.mode === "managed");
+  }
+
+  private isPolicy(address: string): boolean {
+    const r = this.resources.get(address);
+    return r !== undefined && r.mode === "managed" && r.type === "aws_iam_policy";
   }
 
   private readRole(role: DraftResource): void {
@@ -85,50 +102,83 @@ class RoleWiring {
     }
   }
 
-  /** Roles an attachment or policy names, by reference first, then by name / id / ARN. */
+  /**
+   * Roles an attachment or role policy names. A known name / id / ARN is what Terraform applies (a role
+   * the input does not create is outside it); only an unknown value falls back to the roles it references,
+   * every one of them (a policy that may reach a role is judged as reaching it).
+   */
   private rolesOf(res: DraftResource, attribute: string): string[] {
-    const byRef = refsAt(res, attribute).filter((a) => this.roles.has(a));
-    if (byRef.length > 0) return byRef;
     const raw = res.raw[attribute];
-    const names = Array.isArray(raw) ? raw : [raw];
-    return names
-      .filter((n): n is string => typeof n === "string")
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((n): n is string => typeof n === "string" && !isExpression(n));
+    const byValue = values
       .map((n) => this.roleByName.get(n) ?? this.roleByName.get(n.replace(/^.*:role\/(?:.*\/)?/, "")))
       .filter((a): a is string => a !== undefined);
+    const valueUnknown = unknownAt(res, attribute) || (Array.isArray(raw) ? raw : [raw]).some(isExpression);
+    if (!valueUnknown) return [...new Set(byValue)];
+    const refs = [...refsAt(res, attribute), ...(Array.isArray(raw) ? raw : [raw]).filter(isExpression).flatMap((v) => referencesIn(v as string))];
+    return [...new Set([...byValue, ...refs.filter((a) => this.roles.has(a))])];
   }
 
   private attachList(role: string, res: DraftResource, attribute: string): void {
     const raw = res.raw[attribute];
     const arns = Array.isArray(raw) ? raw : [];
-    const refs = refsAt(res, attribute);
-    for (const arn of arns) this.attach(role, res, attribute, arn, []);
-    const refPolicies = refs.filter((a) => this.resources.get(a)?.type === "aws_iam_policy");
-    for (const policy of refPolicies) this.addPolicyResource(role, policy);
-    // An element unknown until apply that is not a reference to an aws_iam_policy cannot be read.
-    const stillUnknown = unknownAt(res, attribute) && (refs.length === 0 || refPolicies.length < refs.length);
-    if (stillUnknown) {
+    for (const arn of arns) if (typeof arn === "string" && !isExpression(arn)) this.attachKnown(role, res, attribute, arn);
+    const tokens = arns.filter(isExpression) as string[];
+    if (!unknownAt(res, attribute) && tokens.length === 0) return;
+    // Elements unknown until apply: each reference to an aws_iam_policy of the input whose ARN is not
+    // known is a candidate; a reference to anything else, or no reference, cannot be read.
+    const refs = [...refsAt(res, attribute), ...tokens.flatMap(referencesIn)];
+    const candidates = [...new Set(refs.filter((a) => this.isPolicy(a) && typeof this.resources.get(a)!.values.arn !== "string"))];
+    for (const policy of candidates) this.addPolicyResource(role, policy);
+    if (candidates.length === 0 || refs.some((a) => !this.isPolicy(a))) {
       this.unresolved(role, res.address, attribute, `${attribute} is unknown until apply and names no aws_iam_policy in this input`);
     }
   }
 
-  private attach(role: string, res: DraftResource, attribute: string, arn: unknown, refs = refsAt(res, attribute)): void {
-    const policies = refs.filter((a) => this.resources.get(a)?.type === "aws_iam_policy");
-    if (isExpression(arn)) policies.push(...referencesIn(arn as string).filter((a) => this.resources.get(a)?.type === "aws_iam_policy"));
-    if (policies.length > 0) {
-      for (const policy of new Set(policies)) this.addPolicyResource(role, policy);
-      return;
+  private attach(role: string, res: DraftResource, attribute: string, arn: unknown): void {
+    if (typeof arn === "string" && !isExpression(arn)) return this.attachKnown(role, res, attribute, arn);
+    const refs = [...refsAt(res, attribute), ...(isExpression(arn) ? referencesIn(arn as string) : [])];
+    const policies = [...new Set(refs.filter((a) => this.isPolicy(a)))];
+    if (policies.length === 1 && refs.every((a) => a === policies[0])) return this.addPolicyResource(role, policies[0]!);
+    if (policies.length > 1) {
+      return this.unresolved(role, res.address, attribute, `${attribute} is unknown until apply and references several policies (${policies.join(", ")}): which one is attached cannot be told`);
     }
-    if (typeof arn === "string" && !isExpression(arn)) {
-      const known = this.policyByArn.get(arn);
-      if (known) return this.addPolicyResource(role, known);
-      if (AWS_MANAGED_POLICY.test(arn)) {
-        this.roles.get(role)!.managed_policy_arns.push({ arn, via: res.address });
-        return;
-      }
-      this.unresolved(role, res.address, attribute, `customer managed policy ${arn} is not in this input, so its statements cannot be read`);
-      return;
+    const external = refs.filter((a) => this.resources.get(a)?.mode === "data");
+    if (external.length > 0) {
+      return this.unresolved(role, res.address, attribute, `${attribute} is unknown until apply and comes from ${external.join(", ")}, a policy outside this input`);
     }
     this.unresolved(role, res.address, attribute, `${attribute} is unknown until apply and names no aws_iam_policy in this input`);
+  }
+
+  /** A policy ARN the input knows: a policy of the input, an AWS managed policy, or a customer policy outside the input. */
+  private attachKnown(role: string, res: DraftResource, attribute: string, arn: string): void {
+    const known = this.policyByArn.get(arn);
+    if (known) return this.addPolicyResource(role, known);
+    if (AWS_MANAGED_POLICY.test(arn)) {
+      const iam = this.roles.get(role)!;
+      iam.managed_policy_arns.push({ arn, via: res.address });
+      const read = this.managedStatements(arn, res.address);
+      if ("unreadable" in read) this.unresolved(role, res.address, attribute, read.unreadable);
+      else append(iam.statements, read.statements);
+      return;
+    }
+    this.unresolved(role, res.address, attribute, `customer managed policy ${arn} is not in this input, so its statements cannot be read`);
+  }
+
+  private readonly managedCache = new Map<string, PolicyRead>();
+
+  /** The statements of an AWS managed policy's default version (from the snapshot), attributed to the attachment. */
+  private managedStatements(arn: string, via: string): PolicyRead {
+    let read = this.managedCache.get(arn);
+    if (!read) {
+      const doc = managedPolicyDocument(arn);
+      read = doc
+        ? policyDocument(doc, via)
+        : { unreadable: `AWS managed policy ${arn} is not in the shipped snapshot (${managedPoliciesSnapshot()}), so its statements cannot be read` };
+      this.managedCache.set(arn, read);
+    }
+    if ("unreadable" in read) return read;
+    return { statements: read.statements.map((st) => ({ ...st, via, managed_policy: arn })) };
   }
 
   private addPolicyResource(role: string, policyAddress: string): void {

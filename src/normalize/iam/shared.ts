@@ -5,6 +5,15 @@ export type PolicyRead = { statements: Statement[] } | { unreadable: string };
 
 export type Json = Record<string, unknown>;
 
+/**
+ * True for the address of a resource that this input creates or manages: a Resource value that is a
+ * reference to it names one specific resource whose ARN is not known yet. A reference to anything
+ * else (a data source read at apply, a variable) says nothing about what the value will be.
+ */
+export type IsSpecific = (address: string) => boolean;
+
+export const NOTHING_SPECIFIC: IsSpecific = () => false;
+
 export function unreadable(reason: string): PolicyRead {
   return { unreadable: reason };
 }
