@@ -1,6 +1,6 @@
 import type { LoadedInput } from "../load/types.js";
 import { readTerraformJson } from "./hcl-json.js";
-import { resolveRoles } from "./iam.js";
+import { resolveRoles } from "./iam/roles.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
 import { readPlan } from "./plan.js";
 import { dict } from "./values.js";
