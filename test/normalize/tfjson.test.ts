@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { fixtures } from "../helpers/paths.js";
-import { modelOf } from "../helpers/model.js";
+import { modelFrom, modelOf } from "../helpers/model.js";
 
 /**
  * The tfjson-* cases are folders of *.tf.json under test/fixtures/hcl/, the same folders that
@@ -17,11 +17,16 @@ async function pairs(path: string): Promise<string[]> {
 const folder = (name: string) => fixtures("hcl", name);
 const plan = (name: string) => fixtures("plans", `${name}.json`);
 
+/** AdministratorAccess attached (judged by its content too: "*" on "*"). */
+function adminFindings(via: string): string[] {
+  return ["AR-IAM-001", "AR-IAM-003", "AR-IAM-004", "AR-IAM-005", "AR-SEC-003"].map((rule) => `${rule} ${via}`);
+}
+
 // What the *.tf.json reader reports for each folder, failing and correct forms side by side.
 const expected: Record<string, string[]> = {
   // count = 0: the attachment will not exist; count = 1: it will, as instance [0].
   "tfjson-count-zero": [],
-  "tfjson-count-one": ["AR-IAM-004 aws_iam_role_policy_attachment.admin[0]"],
+  "tfjson-count-one": adminFindings("aws_iam_role_policy_attachment.admin[0]"),
   // count from a variable: the JSON alone cannot tell whether the association exists.
   "tfjson-count-variable": ["AR-META-001 aws_wafv2_web_acl_association.orders", "AR-NET-001 aws_apprunner_service.orders"],
   // for_each: an association per service instance through each.value protects each; one for "orders" only leaves "billing".
@@ -37,7 +42,7 @@ const expected: Record<string, string[]> = {
   ],
   // instance_configuration written as a dynamic block: the role it names is linked.
   "tfjson-dynamic-role": [],
-  "tfjson-dynamic-role-admin": ["AR-IAM-004 aws_iam_role.admin"],
+  "tfjson-dynamic-role-admin": adminFindings("aws_iam_role.admin"),
   // jsonencode() over resource ARNs: a policy document whose references are specific resources.
   "tfjson-jsonencode-scoped": [],
   "tfjson-jsonencode-s3-star": ["AR-IAM-002 aws_iam_role_policy.instance"],
@@ -136,3 +141,34 @@ describe("the *.tf.json reading agrees with terraform plan of the same folder", 
   });
 });
 
+
+describe("jsonencode policies stay fail-closed where a part is not one specific resource", () => {
+  const withPolicy = (policy: string) => ({
+    resource: {
+      aws_ssm_parameter: { p: { name: "/p", type: "String", value: "x" } },
+      aws_iam_role: { r: { name: "r", assume_role_policy: "{}" } },
+      aws_iam_role_policy: { p: { role: "${aws_iam_role.r.id}", policy } },
+    },
+  });
+  const statementOf = (policy: string) => modelFrom(withPolicy(policy)).iam.roles["aws_iam_role.r"]!.statements[0]!;
+
+  test.each([
+    ["a conditional with a literal \"*\" branch in Resource", '${jsonencode({Statement = [{Effect = "Allow", Action = "ssm:GetParameter", Resource = var.all ? "*" : aws_ssm_parameter.p.arn}]})}', ["resources"]],
+    ["a reference in Action", '${jsonencode({Statement = [{Effect = "Allow", Action = var.action, Resource = aws_ssm_parameter.p.arn}]})}', ["actions"]],
+    ["a reference in Effect", '${jsonencode({Statement = [{Effect = var.effect, Action = "ssm:GetParameter", Resource = aws_ssm_parameter.p.arn}]})}', ["effect"]],
+    ["a variable ARN in Resource", '${jsonencode({Statement = [{Effect = "Allow", Action = "ssm:GetParameter", Resource = var.arn}]})}', ["resources"]],
+  ])("%s is unknown", (_name, policy, unknown) => {
+    expect(statementOf(policy).unknown).toEqual(unknown);
+  });
+
+  test("a reference followed by literal text is still that resource; the parameter's ARN is not \"*\"", () => {
+    const s = statementOf('${jsonencode({Statement = [{Effect = "Allow", Action = ["ssm:GetParameter"], Resource = ["${aws_ssm_parameter.p.arn}/*"]}]})}');
+    expect([s.unknown, s.resources, s.resource_refs]).toEqual([[], [], ["aws_ssm_parameter.p"]]);
+  });
+
+  test("Statement itself from a variable: the policy cannot be read", () => {
+    const role = modelFrom(withPolicy("${jsonencode({Statement = var.statements})}")).iam.roles["aws_iam_role.r"]!;
+    expect(role.statements).toEqual([]);
+    expect(role.unresolved).toHaveLength(1);
+  });
+});
