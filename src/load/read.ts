@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { checkDuplicateKeys } from "./duplicate-keys.js";
+import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
 
@@ -22,6 +23,7 @@ export function loadInputs(paths: string[], options: Partial<LoadOptions> = {}):
       const files = (input.parts ?? [input]).map((p) => resolve(p.path));
       if (files.every((f) => seen.has(f))) continue;
       for (const f of files) seen.add(f);
+      attachModules(input);
       inputs.push(input);
     }
   }

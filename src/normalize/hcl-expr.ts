@@ -380,6 +380,12 @@ export interface Scope {
   instances(config: string): (string | number)[] | null | "unknown" | undefined;
   local(name: string): Value | undefined;
   each?: { key: Value; value: Value };
+  /** The full address of a configuration address of this module (`module.a.aws_x.y` inside module a). */
+  qualify?(config: string): string;
+  /** An input variable of this module (a module call's argument, or the variable's default). */
+  variable?(name: string): Value | undefined;
+  /** An output of a child module called from this module; undefined when it cannot be read. */
+  moduleOutput?(module: string, output: string): Value | undefined;
   /** dynamic block iterators in reach (`<label>.key`, `<label>.value`, or the `iterator` name). */
   iterators?: Map<string, { key: Value; value: Value }>;
   count?: number;
@@ -474,6 +480,17 @@ export class Evaluator {
       const value = name === null ? undefined : this.scope.local(name);
       return value === undefined ? new Unknown([]) : this.applySteps(value, steps.slice(1));
     }
+    if (root === "var" && this.scope.variable) {
+      const name = attr(0);
+      const value = name === null ? undefined : this.scope.variable(name);
+      if (value !== undefined) return this.applySteps(value, steps.slice(1));
+    }
+    if (root === "module" && this.scope.moduleOutput) {
+      const name = attr(0);
+      const output = attr(1);
+      const value = name === null || output === null ? undefined : this.scope.moduleOutput(name, output);
+      if (value !== undefined) return this.applySteps(value, steps.slice(2));
+    }
     if (root === "var" || root === "path" || root === "terraform" || root === "self" || root === "each" || root === "count") return new Unknown([]);
     if (root === "module") {
       const name = attr(0);
@@ -497,8 +514,9 @@ export class Evaluator {
   }
 
   /** A reference to a resource: which instance(s), and which attribute. */
-  private resourceValue(config: string, steps: Step[]): Value {
-    const instances = this.scope.instances(config);
+  private resourceValue(local: string, steps: Step[]): Value {
+    const instances = this.scope.instances(local);
+    const config = this.scope.qualify ? this.scope.qualify(local) : local;
     if (instances === undefined) return new Unknown([config]);
     const first = steps[0];
     const attributeAfter = (i: number) => steps.slice(i).map((s) => ("attr" in s ? s.attr : "*")).join(".");

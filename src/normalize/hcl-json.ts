@@ -15,12 +15,13 @@ import {
   type Scope,
   type Value,
 } from "./hcl-expr.js";
-import type { InputPart } from "../load/types.js";
+import type { InputPart, ModuleSource } from "../load/types.js";
 import type { DraftResource } from "./model.js";
 import { MAX_DEPTH, dict } from "./values.js";
 
 type Json = Record<string, unknown>;
 
+const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
 const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 
 /**
@@ -51,10 +52,54 @@ interface Config {
  * `${...}` strings evaluated as HCL expressions. What is only known at apply (resource attributes,
  * variables) is unknown: its path goes to `unknown` and the resources it references to `refs`.
  */
-export function readTerraformJson(parts: InputPart[]): DraftResource[] {
+export function readTerraformJson(parts: InputPart[], modules?: Record<string, ModuleSource>): DraftResource[] {
+  return readTerraformJsonModule(parts, modules).drafts;
+}
+
+/**
+ * The same, and what the input does not show: module calls whose source cannot be read here (not
+ * downloaded, native HCL syntax), so what they create is not in `drafts`.
+ */
+export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[] } {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const reader = new ModuleReader(parts);
-  return reader.read(defaultTags);
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags };
+  const reader = new ModuleReader(parts, shared, "", "", null);
+  const drafts = reader.collect();
+  linkReferences(drafts);
+  return { drafts, incomplete: [...new Set(shared.incomplete)].sort() };
+}
+
+interface Shared {
+  /** Strings the readers rendered for unknown values, and what they stand for. */
+  rendered: Map<string, Unknown>;
+  incomplete: string[];
+  modules: Record<string, ModuleSource>;
+  defaultTags: Map<string, Json>;
+}
+
+/**
+ * References to what is not in this input (unreadable modules, other stacks, variables) cannot be
+ * followed; a reference to a resource with several instances, without a key, is to each of them.
+ */
+function linkReferences(drafts: DraftResource[]): void {
+  const known = new Set(drafts.map((d) => d.address));
+  const byConfig = new Map<string, string[]>();
+  for (const d of drafts) {
+    const config = d.address.replace(/\[[^\]]*\]$/, "");
+    if (config !== d.address) byConfig.set(config, [...(byConfig.get(config) ?? []), d.address]);
+  }
+  for (const d of drafts) {
+    for (const [path, targets] of Object.entries(d.refs)) {
+      const kept = new Set<string>();
+      for (const t of targets) {
+        if (known.has(t)) kept.add(t);
+        else for (const instance of byConfig.get(t) ?? []) kept.add(instance);
+      }
+      kept.delete(d.address);
+      if (kept.size > 0) d.refs[path] = [...kept].sort();
+      else delete d.refs[path];
+    }
+  }
 }
 
 class ModuleReader {
@@ -64,12 +109,29 @@ class ModuleReader {
   private readonly resolvingLocals = new Set<string>();
   private readonly instanceCache = new Map<string, (string | number)[] | null | "unknown">();
   private readonly resolving = new Set<string>();
-  /** Strings this reader rendered for unknown values, and what they stand for. */
-  private readonly rendered = new Map<string, Unknown>();
+  private readonly rendered: Map<string, Unknown>;
   /** The file being read, for error messages. */
   private file = "";
+  private readonly calls = new Map<string, Json>();
+  private readonly variableDefaults = new Map<string, unknown>();
+  private readonly outputExprs = new Map<string, unknown>();
+  private readonly children = new Map<string, ModuleReader | null>();
+  private readonly variableValues = new Map<string, Value>();
+  private readonly resolvingVariables = new Set<string>();
 
-  constructor(parts: InputPart[]) {
+  /**
+   * @param prefix the module path of this module's resources ("" for the root, "module.a.module.b")
+   * @param key the module key as modules.json writes it ("" for the root, "a.b")
+   * @param call the call of this module in its parent: its arguments, evaluated in the parent's scope
+   */
+  constructor(
+    parts: InputPart[],
+    private readonly shared: Shared,
+    private readonly prefix: string,
+    private readonly key: string,
+    private readonly call: { body: Json; parent: ModuleReader } | null,
+  ) {
+    this.rendered = shared.rendered;
     const isOverride = (p: InputPart) => /(^|_)override\.tf\.json$/.test(basename(p.path));
     const ordered = [...parts.filter((p) => !isOverride(p)), ...parts.filter(isOverride).sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : 1))];
     for (const part of ordered) this.addPart(part, isOverride(part));
@@ -95,6 +157,34 @@ class ModuleReader {
         this.configs.set(address, { mode, type, name, address, body, file, line, section: key });
       }
     }
+    for (const section of asList(document.module)) {
+      if (!section || typeof section !== "object") continue;
+      for (const [name, body] of Object.entries(section as Json)) {
+        const b = asList(body)[0];
+        if (!b || typeof b !== "object") continue;
+        if (override) {
+          const existing = this.calls.get(name);
+          if (!existing) throw new InputError(file, `the override file overrides module "${name}", which no other file of the module calls`);
+          this.calls.set(name, mergeOverride(existing, b as Json));
+        } else {
+          if (this.calls.has(name)) throw new InputError(file, `module "${name}" is called twice; Terraform rejects a duplicate module call`);
+          this.calls.set(name, b as Json);
+        }
+      }
+    }
+    for (const [section, target] of [["variable", this.variableDefaults], ["output", this.outputExprs]] as const) {
+      for (const block of asList(document[section])) {
+        if (!block || typeof block !== "object") continue;
+        for (const [name, body] of Object.entries(block as Json)) {
+          const b = asList(body)[0] as Json | undefined;
+          if (!b || typeof b !== "object") continue;
+          const field = section === "variable" ? "default" : "value";
+          if (field in b) target.set(name, b[field]);
+          else if (override && target.has(name)) continue;
+          else target.delete(name);
+        }
+      }
+    }
     for (const block of asList(document.locals)) {
       if (!block || typeof block !== "object") continue;
       for (const [name, expr] of Object.entries(block as Json)) {
@@ -104,8 +194,14 @@ class ModuleReader {
     }
   }
 
-  read(defaultTags: Map<string, Json>): DraftResource[] {
+  /** Drafts of this module's resources and of every readable module it calls. */
+  collect(): DraftResource[] {
+    const defaultTags = this.shared.defaultTags;
     const drafts: DraftResource[] = [];
+    for (const name of this.calls.keys()) {
+      const child = this.child(name);
+      if (child) for (const d of child.collect()) drafts.push(d);
+    }
     for (const config of this.configs.values()) {
       const instances = this.instancesOf(config.address);
       if (instances === undefined) continue;
@@ -123,26 +219,6 @@ class ModuleReader {
         drafts.push(this.draft(config, key, scope, defaultTags, instances === "unknown"));
       }
     }
-    // References to what is not in this input (modules, other stacks, variables) cannot be followed;
-    // a reference to a resource with several instances, without a key, is to each of them.
-    const known = new Set(drafts.map((d) => d.address));
-    const byConfig = new Map<string, string[]>();
-    for (const d of drafts) {
-      const config = d.address.replace(/\[[^\]]*\]$/, "");
-      if (config !== d.address) byConfig.set(config, [...(byConfig.get(config) ?? []), d.address]);
-    }
-    for (const d of drafts) {
-      for (const [path, targets] of Object.entries(d.refs)) {
-        const kept = new Set<string>();
-        for (const t of targets) {
-          if (known.has(t)) kept.add(t);
-          else for (const instance of byConfig.get(t) ?? []) kept.add(instance);
-        }
-        kept.delete(d.address);
-        if (kept.size > 0) d.refs[path] = [...kept].sort();
-        else delete d.refs[path];
-      }
-    }
     return drafts;
   }
 
@@ -150,7 +226,54 @@ class ModuleReader {
     return {
       instances: (config) => this.instancesOf(config),
       local: (name) => this.local(name),
+      qualify: (config) => this.qualify(config),
+      variable: (name) => this.variable(name),
+      moduleOutput: (module, output) => this.child(module)?.output(output),
     };
+  }
+
+  private qualify(config: string): string {
+    return this.prefix === "" ? config : `${this.prefix}.${config}`;
+  }
+
+  /** The reader of a called module, or null (recorded as incomplete) when its resources cannot be read. */
+  private child(name: string): ModuleReader | null {
+    if (this.children.has(name)) return this.children.get(name)!;
+    const body = this.calls.get(name);
+    const key = this.key === "" ? name : `${this.key}.${name}`;
+    const address = this.qualify(`module.${name}`);
+    const source = this.shared.modules[key];
+    let reader: ModuleReader | null = null;
+    if (!body) reader = null;
+    else if (!source) this.shared.incomplete.push(`${address} (source ${JSON.stringify(body.source ?? "")}) is not in the input, so what it creates cannot be read`);
+    else if (source.unreadable !== null) this.shared.incomplete.push(`${address} cannot be read: ${source.unreadable}`);
+    else if (body.count !== undefined || body.for_each !== undefined) this.shared.incomplete.push(`${address} has count or for_each, which this reader does not expand`);
+    else reader = new ModuleReader(source.parts, this.shared, address, key, { body, parent: this });
+    this.children.set(name, reader);
+    return reader;
+  }
+
+  /** An input variable: the call's argument (evaluated where the call is), else the variable's default. */
+  private variable(name: string): Value | undefined {
+    if (this.variableValues.has(name)) return this.variableValues.get(name);
+    if (this.resolvingVariables.has(name)) return undefined;
+    const argument = this.call && name in this.call.body && !MODULE_META.has(name) ? { raw: this.call.body[name], reader: this.call.parent } : this.variableDefaults.has(name) && this.call ? { raw: this.variableDefaults.get(name), reader: this as ModuleReader } : null;
+    // In the root module a variable comes from -var, tfvars or the environment: not in the input.
+    if (argument === null) return undefined;
+    this.resolvingVariables.add(name);
+    try {
+      const value = argument.reader.evaluate(argument.raw, argument.reader.scope());
+      this.variableValues.set(name, value);
+      return value;
+    } finally {
+      this.resolvingVariables.delete(name);
+    }
+  }
+
+  /** An output of this module, as its caller sees it. */
+  output(name: string): Value | undefined {
+    if (!this.outputExprs.has(name)) return undefined;
+    return this.evaluate(this.outputExprs.get(name), this.scope());
   }
 
   /** Instance keys of a configuration address: null = one instance, [] = none, "unknown" = not known before apply. */
@@ -345,7 +468,7 @@ class ModuleReader {
   private draft(config: Config, key: string | number | null, scope: Scope, defaultTags: Map<string, Json>, instancesUnknown: boolean): DraftResource {
     const { mode, type, name, body, file } = config;
     this.file = file;
-    const address = key === null ? config.address : instanceAddress(config.address, key);
+    const address = this.qualify(key === null ? config.address : instanceAddress(config.address, key));
     const resolved = this.resolveBody(body, scope);
     const raw = toBlockShape(resolved, blockPathsFor(mode, type));
     coerceBooleans(raw, mode, type);
@@ -366,7 +489,7 @@ class ModuleReader {
       address,
       type,
       name,
-      module: "",
+      module: this.prefix,
       mode,
       actions: ["create"],
       values,
