@@ -44,6 +44,21 @@ _covers(u, path) if u == path
 _covers(u, path) if startswith(path, concat("", [u, "."]))
 
 # Keys of a map attribute that are unknown until apply (listed in `unknown` as path.KEY).
+# Why a path is unknown beyond "until apply" (unknown_reasons of the model), as " (reason)", or "".
+unknown_reason(res, path) := concat("", [" (", concat("; ", sort(rs)), ")"]) if {
+	rs := {r |
+		some u, r in object.get(res, "unknown_reasons", {})
+		_covers(u, path)
+	}
+	count(rs) > 0
+} else := ""
+
+# Terraform marks the value sensitive (after_sensitive): it was copied from a secret or a sensitive variable.
+is_sensitive(res, path) if {
+	some u in object.get(res, "sensitive", [])
+	_covers(u, path)
+}
+
 unknown_keys(res, path) := {k |
 	prefix := concat("", [path, "."])
 	some u in object.get(res, "unknown", [])
