@@ -46,6 +46,9 @@ const expected: Record<string, string[]> = {
   // jsonencode() over resource ARNs: a policy document whose references are specific resources.
   "tfjson-jsonencode-scoped": [],
   "tfjson-jsonencode-s3-star": ["AR-IAM-002 aws_iam_role_policy.instance"],
+  // A local JSON module creates the instance policy from the caller's arguments.
+  "tfjson-module-scoped": [],
+  "tfjson-module-s3-star": ["AR-IAM-002 module.app_iam.aws_iam_role_policy.this"],
 };
 
 describe("*.tf.json folders read as Terraform reads them", () => {
@@ -87,32 +90,36 @@ describe("*.tf.json folders read as Terraform reads them", () => {
  * can see a thing they must report the same; where they differ it is listed here with the reason, and
  * the *.tf.json reading is never the one that accepts something Terraform's plan shows to be wrong.
  */
-/**
- * Plans that the plan reader of this branch does not read right yet (issue 9 classes 1 and 2, dynamic
- * blocks and instance-precise references, are the sem-plan branch's work): the *.tf.json reading of the
- * same folder is what Terraform will do; the plan's reading is recorded so a change is noticed.
- */
-const planReaderGaps: Record<string, string[]> = {
-  "tfjson-dynamic-role-admin": [],
-  "tfjson-for-each-all": [
-    'AR-META-001 aws_wafv2_web_acl_association.svc["billing"]',
-    'AR-META-001 aws_wafv2_web_acl_association.svc["orders"]',
-    'AR-NET-001 aws_apprunner_service.svc["billing"]',
-    'AR-NET-001 aws_apprunner_service.svc["orders"]',
-  ],
-  "tfjson-for-each-some": [],
-};
-
 const planDiffers: Record<string, { plan: string[]; stricter: "tfjson" | "plan" | "both reject"; why: string }> = {
   "tfjson-count-variable": {
     plan: [],
     stricter: "tfjson",
     why: "terraform plan knows var.waf_enabled (its default); the JSON alone does not, so the reader cannot verify AR-NET-001",
   },
+  "tfjson-dynamic-role": {
+    plan: ["AR-META-001 aws_apprunner_service.orders"],
+    stricter: "plan",
+    why: "plan configuration leaves dynamic blocks out, so the plan cannot link the instance role; the JSON source shows the dynamic block",
+  },
+  "tfjson-dynamic-role-admin": {
+    plan: ["AR-META-001 aws_apprunner_service.orders"],
+    stricter: "both reject",
+    why: "as above: the plan cannot verify the role, the source shows it is an administrator",
+  },
   "tfjson-jsonencode-scoped": {
     plan: ["AR-META-001 aws_iam_role_policy.instance"],
     stricter: "plan",
     why: "the plan hides a jsonencode() over resources it creates (policy unknown until apply); the JSON source shows its statements",
+  },
+  "tfjson-module-scoped": {
+    plan: ["AR-META-001 module.app_iam.aws_iam_role_policy.this"],
+    stricter: "plan",
+    why: "the module's jsonencode() over the caller's resource ARNs is unknown in the plan; the module's JSON source shows it",
+  },
+  "tfjson-module-s3-star": {
+    plan: ["AR-META-001 module.app_iam.aws_iam_role_policy.this"],
+    stricter: "both reject",
+    why: "as above; the source shows s3:*",
   },
   "tfjson-jsonencode-s3-star": {
     plan: ["AR-META-001 aws_iam_role_policy.instance"],
@@ -122,7 +129,7 @@ const planDiffers: Record<string, { plan: string[]; stricter: "tfjson" | "plan" 
 };
 
 describe("the *.tf.json reading agrees with terraform plan of the same folder", () => {
-  test.each(Object.keys(expected).filter((n) => !(n in planDiffers) && !(n in planReaderGaps)))("%s: same findings", async (name) => {
+  test.each(Object.keys(expected).filter((n) => !(n in planDiffers)))("%s: same findings", async (name) => {
     expect(await pairs(plan(name))).toEqual(await pairs(folder(name)));
   });
 
@@ -134,10 +141,6 @@ describe("the *.tf.json reading agrees with terraform plan of the same folder", 
     if (stricter === "plan") expect(planned).toEqual(expect.arrayContaining(tfjson));
     if (stricter === "both reject") expect([planned.length > 0, tfjson.length > 0]).toEqual([true, true]);
     expect(tfjson).not.toEqual(planned);
-  });
-
-  test.each(Object.entries(planReaderGaps))("%s: the plan reader's gap is recorded", async (name, planFindings) => {
-    expect(await pairs(plan(name))).toEqual(planFindings);
   });
 });
 
@@ -170,5 +173,33 @@ describe("jsonencode policies stay fail-closed where a part is not one specific 
     const role = modelFrom(withPolicy("${jsonencode({Statement = var.statements})}")).iam.roles["aws_iam_role.r"]!;
     expect(role.statements).toEqual([]);
     expect(role.unresolved).toHaveLength(1);
+  });
+});
+
+describe("module calls in *.tf.json", () => {
+  const other = (name: string) => fixtures("tfjson", name);
+
+  test("a local JSON module's resources get the module address, its variables the caller's arguments", () => {
+    const model = modelOf(folder("tfjson-module-scoped"));
+    const policy = model.resources["module.app_iam.aws_iam_role_policy.this"]!;
+    expect(policy.module).toBe("module.app_iam");
+    expect(policy.refs.role).toEqual(["aws_iam_role.instance"]);
+    expect(model.iam.roles["aws_iam_role.instance"]!.statements[0]).toMatchObject({ actions: ["ssm:getparameter"], resource_refs: ["aws_ssm_parameter.config"], unknown: [] });
+  });
+
+  test("a downloaded module (.terraform/modules/modules.json) is read the same way", async () => {
+    expect(await pairs(other("tfjson-module-downloaded"))).toEqual(["AR-IAM-002 module.app_iam.aws_iam_role_policy.this"]);
+  });
+
+  test.each([
+    ["tfjson-module-not-downloaded", /module\.app_iam cannot be read: its source "acme\/app-iam\/aws" is not in the input \(not a local path, and not downloaded in .*modules\.json; run terraform init/],
+    ["tfjson-module-native", /module\.app_iam cannot be read: it is written in Terraform's native syntax \(main\.tf\), which only a terraform plan shows/],
+  ])("%s: what the module creates cannot be verified, and every rule says so", async (name, reason) => {
+    const report = await runCheck({ paths: [other(name)], now: new Date("2026-11-23T00:00:00Z") });
+    const meta = report.findings.filter((f) => f.rule_id === "AR-META-001");
+    expect(meta).toHaveLength(1);
+    expect(meta[0]!.message).toMatch(reason);
+    expect(meta[0]!.message).toMatch(/cannot verify AR-IAM-001, .*AR-NET-001/);
+    expect(report.summary.accepted).toBe(false);
   });
 });
