@@ -483,6 +483,8 @@ class ModuleReader {
       delete scan.refs[link];
       if (!scan.unknown.includes(link)) scan.unknown.push(link);
       delete values[link];
+      const meta = config.body.count !== undefined ? "count" : "for_each";
+      scan.reasons[link] = `${address} has a ${meta} that the JSON alone does not determine, so Terraform may create none`;
     }
     const meta = (body["//"] as { metadata?: { path?: unknown } } | undefined)?.metadata;
     return {
@@ -496,6 +498,7 @@ class ModuleReader {
       raw,
       unknown: scan.unknown,
       refs: scan.refs,
+      ...(Object.keys(scan.reasons).length > 0 ? { unknown_reasons: scan.reasons } : {}),
       origin: { construct_path: typeof meta?.path === "string" ? meta.path : null, file, line: config.line },
     };
   }
@@ -682,6 +685,7 @@ export function isExpression(value: unknown): boolean {
 class TokenScan {
   readonly unknown: string[] = [];
   readonly refs: Record<string, string[]> = dict();
+  readonly reasons: Record<string, string> = dict();
   constructor(
     private readonly file: string,
     private readonly rendered: Map<string, Unknown>,
@@ -706,6 +710,7 @@ class TokenScan {
       if ((value as Json)[DYNAMIC_UNKNOWN] === true) {
         // A block from a dynamic block with an unknown for_each: it may not exist, or exist several times.
         this.unknown.push(path);
+        this.reasons[path] = "it is set in a dynamic block whose for_each is not known before apply, so the block may be absent or repeated";
       }
       const out: Json = dict();
       for (const [k, v] of Object.entries(value)) {

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { fixtures } from "../helpers/paths.js";
-import { modelFrom, modelOf } from "../helpers/model.js";
+import { modelFrom, modelOf, tempJson } from "../helpers/model.js";
 
 /**
  * The tfjson-* cases are folders of *.tf.json under test/fixtures/hcl/, the same folders that
@@ -201,5 +201,62 @@ describe("module calls in *.tf.json", () => {
     expect(meta[0]!.message).toMatch(reason);
     expect(meta[0]!.message).toMatch(/cannot verify AR-IAM-001, .*AR-NET-001/);
     expect(report.summary.accepted).toBe(false);
+  });
+});
+
+describe("what the JSON alone cannot determine is cannot-verify, with the reason", () => {
+  test("an association whose count comes from a variable proves no protection", async () => {
+    const report = await runCheck({ paths: [folder("tfjson-count-variable")], now: new Date("2026-11-23T00:00:00Z") });
+    const meta = report.findings.find((f) => f.rule_id === "AR-META-001")!;
+    expect(meta.message).toMatch(/resource_arn of aws_wafv2_web_acl_association\.orders is unknown until apply and not linked to a resource in the input \(aws_wafv2_web_acl_association\.orders has a count that the JSON alone does not determine, so Terraform may create none\): cannot verify AR-NET-001/);
+  });
+
+  test("a dynamic block with an unknown for_each: its literal parts are read, the block itself may be absent", async () => {
+    const doc = {
+      resource: {
+        aws_apprunner_service: {
+          api: {
+            service_name: "api",
+            dynamic: {
+              network_configuration: {
+                for_each: "${var.private ? [1] : []}",
+                content: { ingress_configuration: { is_publicly_accessible: false } },
+              },
+            },
+          },
+        },
+      },
+    };
+    const model = modelFrom(doc);
+    const svc = model.resources["aws_apprunner_service.api"]!;
+    expect(svc.values.network_configuration).toEqual([{ ingress_configuration: [{ is_publicly_accessible: false }] }]);
+    expect(svc.unknown).toContain("network_configuration.0");
+    const report = await runCheck({ paths: [tempJson(doc, "main.tf.json")], now: new Date("2026-11-23T00:00:00Z") });
+    const meta = report.findings.filter((f) => f.rule_id === "AR-META-001" && f.attribute.startsWith("network_configuration"));
+    expect(meta.map((f) => f.message)).toEqual([expect.stringMatching(/is unknown until apply \(it is set in a dynamic block whose for_each is not known before apply, so the block may be absent or repeated\): cannot verify AR-NET-001, AR-NET-004/)]);
+  });
+
+  test("a dynamic block's iterator: each element's literal and iterator values are read", () => {
+    const model = modelFrom({
+      resource: {
+        aws_apprunner_service: {
+          api: {
+            service_name: "api",
+            dynamic: {
+              instance_configuration: {
+                for_each: { a: "${aws_iam_role.r.arn}" },
+                iterator: "role",
+                content: { instance_role_arn: "${role.value}", cpu: "${role.key == \"a\" ? \"1024\" : \"2048\"}" },
+              },
+            },
+          },
+        },
+        aws_iam_role: { r: { name: "r", assume_role_policy: "{}" } },
+      },
+    });
+    const svc = model.resources["aws_apprunner_service.api"]!;
+    expect(svc.values.instance_configuration).toEqual([{ cpu: "1024" }]);
+    expect(svc.refs["instance_configuration.0.instance_role_arn"]).toEqual(["aws_iam_role.r"]);
+    expect(svc.unknown).toEqual(["instance_configuration.0.instance_role_arn"]);
   });
 });
