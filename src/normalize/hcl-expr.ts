@@ -526,9 +526,10 @@ export class Evaluator {
       return new Unknown([config], attribute !== "" && !attribute.includes("*") ? { address: config, attribute } : null);
     }
     if (instances === "unknown") {
-      // count / for_each not known: every reference is to some instance of it.
-      const attribute = first && "index" in first ? attributeAfter(1) : "";
-      return new Unknown([config], attribute !== "" && !attribute.includes("*") ? { address: config, attribute } : null);
+      // count / for_each not known: the resource stands for all its instances, so a reference to one
+      // of them (`x[0]`, `x["k"]`) cannot be linked to anything, and one to all of them is to all.
+      if (first && "index" in first) return new Unknown([]);
+      return new Unknown([config]);
     }
     if (first && "index" in first) {
       const key = this.eval(first.index);

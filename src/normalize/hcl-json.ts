@@ -66,7 +66,34 @@ export function readTerraformJsonModule(parts: InputPart[], modules?: Record<str
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
   linkReferences(drafts);
+  grantsToUnknownRoles(drafts);
   return { drafts, incomplete: [...new Set(shared.incomplete)].sort() };
+}
+
+/** The attribute that names the role(s) a grant reaches, per grant type. */
+const GRANT_ROLE: Record<string, string> = {
+  aws_iam_role_policy: "role",
+  aws_iam_role_policy_attachment: "role",
+  aws_iam_policy_attachment: "roles",
+  aws_iam_role_policy_attachments_exclusive: "role_name",
+};
+
+/**
+ * A policy or attachment whose role is not known from the JSON (a variable, a module output this input
+ * cannot read) may reach any role: it is read as reaching every role of the input, the worst case for
+ * the permission rules, and says why.
+ */
+function grantsToUnknownRoles(drafts: DraftResource[]): void {
+  const roles = drafts.filter((d) => d.mode === "managed" && d.type === "aws_iam_role").map((d) => d.address).sort();
+  if (roles.length === 0) return;
+  for (const d of drafts) {
+    const attribute = GRANT_ROLE[d.type];
+    if (!attribute || d.mode !== "managed") continue;
+    const unknown = d.unknown.some((u) => u === attribute || u.startsWith(`${attribute}.`));
+    if (!unknown || (d.refs[attribute] ?? []).some((r) => roles.includes(r))) continue;
+    d.refs[attribute] = roles;
+    (d.unknown_reasons ??= dict())[attribute] = `the role is not known from the JSON alone, so this grant is read as reaching every role of the input`;
+  }
 }
 
 interface Shared {
