@@ -53,13 +53,17 @@ type Token =
 
 const PUNCT = ["...", "~", "=>", "==", "!=", "<=", ">=", "&&", "||", "::", "{", "}", "[", "]", "(", ")", ",", ".", ":", "=", "?", "!", "<", ">", "+", "-", "*", "/", "%"];
 
+// Sticky: they match at lastIndex only, so reading a token never copies the rest of the text.
+const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
+
 class Lexer {
   pos = 0;
   constructor(readonly src: string) {}
 
   next(): Token {
     const s = this.src;
-    while (this.pos < s.length && /[\s]/.test(s[this.pos]!)) this.pos++;
+    while (this.pos < s.length && (s[this.pos] === " " || s[this.pos] === "\n" || s[this.pos] === "\t" || s[this.pos] === "\r")) this.pos++;
     // Comments inside expressions are legal HCL; skip them.
     if (s.startsWith("#", this.pos) || s.startsWith("//", this.pos)) {
       while (this.pos < s.length && s[this.pos] !== "\n") this.pos++;
@@ -73,13 +77,15 @@ class Lexer {
     }
     if (this.pos >= s.length) return { t: "eof" };
     const c = s[this.pos]!;
-    if (/[0-9]/.test(c)) {
-      const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(s.slice(this.pos))!;
+    if (c >= "0" && c <= "9") {
+      NUMBER.lastIndex = this.pos;
+      const m = NUMBER.exec(s)!;
       this.pos += m[0].length;
       return { t: "num", v: Number(m[0]) };
     }
-    if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(this.pos))!;
+    if ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_") {
+      IDENT.lastIndex = this.pos;
+      const m = IDENT.exec(s)!;
       this.pos += m[0].length;
       return { t: "id", v: m[0] };
     }

@@ -113,7 +113,10 @@ function linkReferences(drafts: DraftResource[]): void {
   const byConfig = new Map<string, string[]>();
   for (const d of drafts) {
     const config = d.address.replace(/\[[^\]]*\]$/, "");
-    if (config !== d.address) byConfig.set(config, [...(byConfig.get(config) ?? []), d.address]);
+    if (config === d.address) continue;
+    const list = byConfig.get(config);
+    if (list) list.push(d.address);
+    else byConfig.set(config, [d.address]);
   }
   for (const d of drafts) {
     for (const [path, targets] of Object.entries(d.refs)) {
@@ -139,6 +142,8 @@ class ModuleReader {
   private readonly rendered: Map<string, Unknown>;
   /** The file being read, for error messages. */
   private file = "";
+  /** A dynamic block with an unknown for_each was expanded into the draft being built. */
+  private marked = false;
   private readonly calls = new Map<string, Json>();
   private readonly variableDefaults = new Map<string, unknown>();
   private readonly outputExprs = new Map<string, unknown>();
@@ -235,7 +240,7 @@ class ModuleReader {
       const keys: (string | number | null)[] = instances === null || instances === "unknown" ? [null] : instances;
       const forEach = instances !== null && instances !== "unknown" && config.body.for_each !== undefined ? this.forEachValue(config) : null;
       for (const key of keys) {
-        const scope = this.scope();
+        const scope: Scope = { ...this.scope() };
         if (key !== null && typeof key === "number" && config.body.count !== undefined) scope.count = key;
         if (key !== null && forEach) scope.each = { key, value: forEach.get(String(key)) ?? new Unknown([]) };
         if (instances === "unknown") {
@@ -249,14 +254,17 @@ class ModuleReader {
     return drafts;
   }
 
+  private baseScope: Scope | undefined;
+
+  /** The scope of this module's expressions (shared; per-instance scopes are copies with each / count). */
   private scope(): Scope {
-    return {
+    return (this.baseScope ??= {
       instances: (config) => this.instancesOf(config),
       local: (name) => this.local(name),
       qualify: (config) => this.qualify(config),
       variable: (name) => this.variable(name),
       moduleOutput: (module, output) => this.child(module)?.output(output),
-    };
+    });
   }
 
   private qualify(config: string): string {
@@ -484,6 +492,7 @@ class ModuleReader {
         const refs = collection instanceof Unknown ? collection.refs : [];
         const block = this.resolveBody(content, bind(new Unknown(refs), new Unknown(refs)), depth + 1);
         block[DYNAMIC_UNKNOWN] = true;
+        this.marked = true;
         blocks.push(block);
       } else {
         for (const { key, value } of elements) blocks.push(this.resolveBody(content, bind(key, value), depth + 1));
@@ -501,7 +510,8 @@ class ModuleReader {
     coerceBooleans(raw, mode, type);
     const scan = new TokenScan(file, this.rendered);
     const values = (scan.walk(raw, "", 0) as Json | undefined) ?? dict();
-    stripDynamicMarks(raw);
+    if (this.marked) stripDynamicMarks(raw);
+    this.marked = false;
     const providerKey = typeof body.provider === "string" ? body.provider.replace(/^\$\{(.*)\}$/, "$1") : type.split("_")[0]!;
     addTagsAll(values, mode, type, defaultTags.get(providerKey));
     const link = PROTECTIVE_LINKS[type];
