@@ -120,7 +120,7 @@ _env_entries(svc, cp, mp, attr) := (known | unknown) | opaque if {
 # A map wholly unknown until apply (plan JSON writes a map with any unknown value that way): its
 # names are lost, its refs remain, so there is one entry per referenced resource.
 _opaque_entries(svc, mp) := {e |
-	mp in object.get(svc, "unknown", [])
+	is_unknown(svc, mp)
 	some r in refs_at(svc, mp)
 	e := {"name": "", "name_unknown": true, "ref": r, "path": mp, "map_path": mp, "unknown": true, "value": null}
 }

@@ -49,8 +49,15 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
     if (typeof rc.address !== "string" || rc.address === "" || rc.deposed !== undefined) continue;
     const body = (rc.change ?? {}) as Json;
     const actions = asArray(body.actions).map(String);
-    if (actions.length === 1 && (actions[0] === "delete" || actions[0] === "forget")) {
+    if (actions.length === 1 && actions[0] === "delete") {
       removed.add(rc.address);
+      continue;
+    }
+    // `forget` (a removed block with lifecycle { destroy = false }): Terraform stops managing the
+    // resource but it stays in AWS as it is, so the rules judge it from `before`.
+    if (actions.length === 1 && actions[0] === "forget") {
+      const before = isObject(body.before) ? body.before : {};
+      drafts.set(rc.address, draft(rc, before, undefined, actions, configs, file, lines, body.before_sensitive));
       continue;
     }
     const after = isObject(body.after) ? body.after : {};
@@ -84,17 +91,40 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
     else byConfig.set(key, [address]);
   }
   const resolver = new ReferenceResolver(scopes, byConfig);
+  const rootVariables = isObject(plan.variables) ? plan.variables : {};
+  /**
+   * A variable whose value the plan knows (a root variable with a value, a module input set to a
+   * constant) cannot be where an unknown value came from: a branch that picks it would be known.
+   */
+  const knownVariable = (reference: string, scope: string): boolean => {
+    const name = /^var\.([^.[]+)/.exec(reference)?.[1];
+    if (!name) return false;
+    if (scope === "") return isObject(rootVariables[name]) && (rootVariables[name] as Json).value !== undefined;
+    const argument = scopes.get(scope)?.variables.get(name);
+    return argument !== undefined && argument.length === 0;
+  };
+  /** Per draft, link attributes whose expression also references values that are not resources. */
+  const opaque = new Map<DraftResource, Map<string, string[]>>();
+  /** Per draft, link attributes that reference the target only through an attribute that is not its ARN. */
+  const misnamed = new Map<DraftResource, Map<string, string>>();
   for (const d of drafts.values()) {
     const config = configs.get(configAddress(d.address));
     if (!config) continue;
     const referrer: Referrer = { scope: config.scope, moduleInstance: modulePrefix(d.address), key: instanceKey(d.address), forEach: config.forEach };
+    const linkPaths = new Set((LINKS.get(d.type) ?? []).map((l) => l.path));
     for (const [path, references] of config.references) {
       const targets = resolver.resolve(references, referrer);
       targets.delete(d.address);
       if (targets.size > 0) d.refs[path] = [...targets].sort();
+      if (linkPaths.has(path) && targets.size > 0) {
+        const wrong = wrongAttribute(references, LINKS.get(d.type)!.find((l) => l.path === path)!.target);
+        if (wrong) (misnamed.get(d) ?? misnamed.set(d, new Map()).get(d)!).set(path, wrong);
+        const other = opaqueReferences(references, (r) => resolver.resolve([r], referrer).size > 0 || knownVariable(r, config.scope));
+        if (other.length > 0) (opaque.get(d) ?? opaque.set(d, new Map()).get(d)!).set(path, other);
+      }
     }
   }
-  for (const d of drafts.values()) settleLinks(d, drafts);
+  for (const d of drafts.values()) settleLinks(d, drafts, opaque.get(d), misnamed.get(d));
   return [...drafts.values()];
 }
 
@@ -121,7 +151,43 @@ const LINKS = new Map<string, { path: string; target: string }[]>(Object.entries
   ],
 }));
 
-function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>): void {
+/**
+ * References of an expression that name no resource of the input (a variable, a local, a value of a
+ * conditional's other branch), leaving out the referrer's own instance keys and references that are
+ * only the prefix of a longer one (`module.m` of `module.m.out`, `x` of `x.arn`).
+ */
+function opaqueReferences(references: string[], resolves: (reference: string) => boolean): string[] {
+  const own = /^(count\.index|each\.(key|value)|path\.|terraform\.|self\.)/;
+  return references.filter(
+    (r) =>
+      !own.test(r) &&
+      !references.some((o) => o !== r && (o.startsWith(r + ".") || o.startsWith(r + "["))) &&
+      !resolves(r),
+  );
+}
+
+/**
+ * A link holds only through the attribute that carries the target's ARN (`arn`; `id`, which the AWS
+ * provider sets to the ARN for these types). `resource_arn = aws_apprunner_service.x.service_id` is
+ * not an ARN (the association fails at apply): the reference links nothing. Returns the wrong
+ * references, or null when some direct reference names the ARN (or there is no direct reference).
+ */
+function wrongAttribute(references: string[], targetType: string): string | null {
+  const direct = references
+    .map((r) => splitAddress(r))
+    .filter((parts) => parts[0] === targetType && parts.length >= 3)
+    .map((parts) => parts.slice(0, 3).join("."));
+  if (direct.length === 0) return null;
+  if (direct.some((r) => /\.(arn|id)$/.test(r))) return null;
+  return [...new Set(direct)].join(", ");
+}
+
+function settleLinks(
+  d: DraftResource,
+  drafts: Map<string, DraftResource>,
+  opaque: Map<string, string[]> | undefined,
+  misnamed: Map<string, string> | undefined,
+): void {
   if (d.mode !== "managed") return;
   for (const link of LINKS.get(d.type) ?? []) {
     const refs = d.refs[link.path];
@@ -131,13 +197,43 @@ function settleLinks(d: DraftResource, drafts: Map<string, DraftResource>): void
       delete d.refs[link.path];
       continue;
     }
+    const wrong = misnamed?.get(link.path);
+    if (wrong) {
+      delete d.refs[link.path];
+      (d.unknown_reasons ??= dict())[link.path] = `it references ${wrong}, which is not the ${link.target}'s ARN`;
+      continue;
+    }
     const candidates = refs.filter((r) => drafts.get(r)?.type === link.target);
-    if (candidates.length > 1) {
+    // A link holds only within one region (AWS provider v6 writes `region` on every resource).
+    // (Inputs without `region`, older providers, are not compared.)
+    const elsewhere = candidates.filter((r) => {
+      const [mine, theirs] = [regionOf(d), regionOf(drafts.get(r)!)];
+      return mine !== undefined && theirs !== undefined && mine !== theirs;
+    });
+    if (elsewhere.length > 0) {
+      delete d.refs[link.path];
+      const where = elsewhere.map((r) => `${r} in ${regionOf(drafts.get(r)!) ?? "a region unknown until apply"}`).join(", ");
+      (d.unknown_reasons ??= dict())[link.path] = `it is in ${regionOf(d) ?? "a region unknown until apply"} but references ${where}`;
+      continue;
+    }
+    const others = opaque?.get(link.path);
+    if (candidates.length > 0 && others) {
+      // `flag ? local.other_arn : x.arn` with flag unknown: x is one candidate of several.
+      delete d.refs[link.path];
+      (d.unknown_reasons ??= dict())[link.path] =
+        `its expression references ${candidates.join(", ")} but also ${others.join(", ")}, which is not a resource in the input: the reference proves nothing`;
+    } else if (candidates.length > 1) {
       delete d.refs[link.path];
       (d.unknown_reasons ??= dict())[link.path] =
         `its expression references several ${link.target} (${candidates.join(", ")}), which proves nothing about any one of them`;
     }
   }
+}
+
+/** The resource's region, null when it is unknown until apply, undefined when the input has none. */
+function regionOf(d: DraftResource): string | null | undefined {
+  if (d.unknown.some((u) => u === "region")) return null;
+  return typeof d.values.region === "string" ? d.values.region : undefined;
 }
 
 function isUnknownPath(unknown: string[], path: string): boolean {
@@ -188,6 +284,13 @@ function draft(
         reasons[path] = DYNAMIC_REASON;
         return true;
       }
+      // The provider default is the strictest reading for every computed block but one: no
+      // instance_configuration means no instance role, the laxest. Where the resource shows dynamic
+      // blocks, that block may be one whose for_each is unknown: cannot verify.
+      if (dynamic.length > 0 && LAX_DEFAULT_BLOCKS.has(`${type}.${block}`)) {
+        reasons[path] = UNKNOWN_DYNAMIC_REASON;
+        return true;
+      }
       // Unknown because the provider computes a default the user did not set: not a rule's concern.
       return false;
     });
@@ -211,6 +314,12 @@ function draft(
 }
 
 const DYNAMIC_REASON = "it is set in a dynamic block, and plan configuration leaves dynamic blocks out, so what it references is not shown";
+
+const UNKNOWN_DYNAMIC_REASON =
+  "the resource uses dynamic blocks, and this block is either not written or a dynamic block whose for_each is unknown; the plan does not say which";
+
+/** Computed blocks whose provider default is the laxest reading for a rule (no instance role). */
+const LAX_DEFAULT_BLOCKS = new Set(["aws_apprunner_service.instance_configuration"]);
 
 /** Blocks that the AWS provider fills in when the user writes none (Optional + Computed in its schema). */
 const PROVIDER_COMPUTED_BLOCKS = new Set([

@@ -54,7 +54,9 @@ const expected: Record<string, string[]> = {
   "sem-links-fail": [
     "AR-META-001 aws_apprunner_service.storefront",
     "AR-META-001 aws_wafv2_web_acl_association.checkout_or_search",
+    "AR-META-001 aws_wafv2_web_acl_association.partner",
     "AR-NET-001 aws_apprunner_service.checkout",
+    "AR-NET-001 aws_apprunner_service.partner",
     "AR-NET-001 aws_apprunner_service.search",
     "AR-NET-001 aws_apprunner_service.storefront",
     "AR-NET-004 aws_apprunner_service.backoffice",
@@ -66,6 +68,16 @@ const expected: Record<string, string[]> = {
   // 11. secrets.
   "sem-secrets-fail": ["AR-META-001 aws_apprunner_service.docs", "AR-SEC-001 aws_apprunner_service.reporting"],
   "sem-secrets-pass": [],
+  // issue 16: a forgotten attachment stays in AWS; links hold only through the ARN and in one region.
+  "sem-lifecycle-fail": ["AR-IAM-004 aws_iam_role_policy_attachment.admin"],
+  "sem-lifecycle-pass": [],
+  "sem-precise-fail": [
+    "AR-META-001 aws_wafv2_web_acl_association.api",
+    "AR-META-001 aws_wafv2_web_acl_association.status",
+    "AR-NET-001 aws_apprunner_service.api",
+    "AR-NET-001 aws_apprunner_service.status",
+  ],
+  "sem-precise-pass": [],
 };
 
 describe("Terraform semantics on real plans: exactly the expected findings", () => {
@@ -136,6 +148,14 @@ describe("3. known values beat references", () => {
   });
 });
 
+test("flag ? local.x : svc.arn with the value unknown: the local may be the unknown branch, so svc is not proven protected", () => {
+  const association = model("sem-links-fail").resources["aws_wafv2_web_acl_association.partner"]!;
+  expect(association.refs.resource_arn).toBeUndefined();
+  expect(association.unknown_reasons?.resource_arn).toContain("also local.edge_arn");
+  // The same shape with a variable the plan knows is no doubt: a known branch cannot be the unknown value.
+  expect(model("sem-links-pass").resources["aws_wafv2_web_acl_association.storefront"]!.refs.resource_arn).toEqual(["aws_apprunner_service.storefront"]);
+});
+
 describe("10. incomplete plans", () => {
   test("-target: complete is false; resources only in prior_state are judged as they are; every rule is blocked once", async () => {
     const m = model("sem-incomplete-fail");
@@ -167,5 +187,30 @@ describe("11. secrets", () => {
     const meta = (await check("sem-secrets-fail")).findings.find((f) => f.rule_id === "AR-META-001")!;
     expect(meta.blocks).toEqual(["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"]);
     expect(meta.message).toContain("apprunner.yaml");
+  });
+});
+
+describe("issue 16: lifecycle and precise links", () => {
+  test("removed { lifecycle { destroy = false } } is a forget: the attachment keeps counting, read from before", () => {
+    const m = model("sem-lifecycle-fail");
+    const attachment = m.resources["aws_iam_role_policy_attachment.admin"]!;
+    expect(attachment.actions).toEqual(["forget"]);
+    expect(attachment.values.policy_arn).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
+    expect(model("sem-lifecycle-pass").resources["aws_iam_role_policy_attachment.admin"]).toBeUndefined();
+  });
+
+  test("ignore_changes: the planned value is what stays deployed (the pinned prior image, not the configured latest)", () => {
+    const svc = model("sem-lifecycle-pass").resources["aws_apprunner_service.catalog"]!;
+    const source = svc.values.source_configuration as { image_repository: { image_identifier: string }[] }[];
+    expect(source[0]!.image_repository[0]!.image_identifier).toBe("public.ecr.aws/web/catalog:3.1.0");
+  });
+
+  test("service_id is not an ARN; a region other than the service's is not a link", () => {
+    const m = model("sem-precise-fail");
+    expect(m.resources["aws_wafv2_web_acl_association.status"]!.unknown_reasons?.resource_arn).toContain("aws_apprunner_service.status.service_id");
+    expect(m.resources["aws_wafv2_web_acl_association.api"]!.unknown_reasons?.resource_arn).toBe(
+      "it is in us-west-2 but references aws_apprunner_service.api in us-east-1",
+    );
+    expect(model("sem-precise-pass").resources["aws_wafv2_web_acl_association.status"]!.refs.resource_arn).toEqual(["aws_apprunner_service.status"]);
   });
 });

@@ -63,6 +63,20 @@ findings contains meta(
 	some u in input.iam.roles[sr.role].unresolved
 }
 
+# Inline policies the configuration writes that are unknown as a whole (a dynamic inline_policy whose
+# for_each is unknown): what the role may do cannot be read. (A role without inline_policy blocks is
+# not listed as unknown by the normalizer: the provider computes that block.)
+findings contains meta(
+	sr.role,
+	"inline_policy",
+	concat("", ["the inline policies of ", lib.role_label(sr), " are unknown until apply", lib.unknown_reason(input.resources[sr.role], "inline_policy")]),
+	blocks[sr.kind],
+	[sr.service, sr.role],
+) if {
+	some sr in lib.service_roles
+	"inline_policy" in object.get(input.resources, [sr.role, "unknown"], [])
+}
+
 # Single service values that rules need, unknown until apply (refs cannot supply them).
 service_values := {
 	lib.public_path: ["AR-NET-001", "AR-NET-004"],
@@ -73,6 +87,7 @@ service_values := {
 	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
 	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
 	"tags": ["AR-OPS-003"],
+	"source_configuration.0.code_repository.0.code_configuration.0.configuration_source": ["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
 }
 
 # Whole maps unknown until apply: their entries (one per ref) are checked, unless nothing is referenced.

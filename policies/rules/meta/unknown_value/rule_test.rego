@@ -176,3 +176,10 @@ test_pass_configuration_from_api if {
 	r := rule.findings with input as t.model([svc], {})
 	r == set()
 }
+
+test_fail_inline_policies_unknown if {
+	m := t.iam_model(t.service_with_role({}, "app"), t.role([], [], t.apprunner_trust, []))
+	m2 := json.patch(m, [{"op": "replace", "path": "/resources/aws_iam_role.app/unknown", "value": ["inline_policy"]}])
+	r := rule.findings with input as m2
+	r == {expected("aws_iam_role.app", "inline_policy", concat("", ["the inline policies of instance role aws_iam_role.app of aws_apprunner_service.api are unknown until apply: cannot verify ", instance_rules]), t.related)}
+}
