@@ -59,6 +59,8 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
 
 class Lexer {
   pos = 0;
+  /** Nesting of expressions, templates inside them and unary operators, across nested parsers. */
+  depth = 0;
   constructor(readonly src: string) {}
 
   next(): Token {
@@ -175,7 +177,6 @@ const BINARY: string[][] = [["||"], ["&&"], ["==", "!="], ["<", ">", "<=", ">="]
 
 class Parser {
   private buffered: Token | null = null;
-  private depth = 0;
   constructor(private readonly lexer: Lexer) {}
 
   peek(): Token {
@@ -200,7 +201,7 @@ class Parser {
   }
 
   expression(): Expr {
-    if (++this.depth > 64) throw new HclSyntaxError("expression nests too deep");
+    if (++this.lexer.depth > 64) throw new HclSyntaxError("expression nests too deep");
     try {
       const condition = this.binary(0);
       if (!this.is("?")) return condition;
@@ -209,7 +210,7 @@ class Parser {
       this.expect(":");
       return { kind: "conditional", condition, then, else: this.expression() };
     } finally {
-      this.depth--;
+      this.lexer.depth--;
     }
   }
 
@@ -227,7 +228,12 @@ class Parser {
   private unary(): Expr {
     if (this.is("!") || this.is("-")) {
       const op = (this.take() as { v: string }).v;
-      return { kind: "op", op: `unary${op}`, args: [this.unary()] };
+      if (++this.lexer.depth > 64) throw new HclSyntaxError("expression nests too deep");
+      try {
+        return { kind: "op", op: `unary${op}`, args: [this.unary()] };
+      } finally {
+        this.lexer.depth--;
+      }
     }
     return this.postfix(this.primary());
   }

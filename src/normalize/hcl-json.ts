@@ -21,6 +21,8 @@ import { MAX_DEPTH, dict } from "./values.js";
 
 type Json = Record<string, unknown>;
 
+/** More instances of one resource than any real stack has; a hostile count must not exhaust memory. */
+const MAX_INSTANCES = 10_000;
 const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
 const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 
@@ -291,7 +293,7 @@ class ModuleReader {
   /** An input variable: the call's argument (evaluated where the call is), else the variable's default. */
   private variable(name: string): Value | undefined {
     if (this.variableValues.has(name)) return this.variableValues.get(name);
-    if (this.resolvingVariables.has(name)) return undefined;
+    if (this.resolvingVariables.has(name) || this.resolvingVariables.size > 64) return undefined;
     const argument = this.call && name in this.call.body && !MODULE_META.has(name) ? { raw: this.call.body[name], reader: this.call.parent } : this.variableDefaults.has(name) && this.call ? { raw: this.variableDefaults.get(name), reader: this as ModuleReader } : null;
     // In the root module a variable comes from -var, tfvars or the environment: not in the input.
     if (argument === null) return undefined;
@@ -317,7 +319,7 @@ class ModuleReader {
     if (!config) return undefined;
     const cached = this.instanceCache.get(address);
     if (cached !== undefined) return cached;
-    if (this.resolving.has(address)) return "unknown";
+    if (this.resolving.has(address) || this.resolving.size > 64) return "unknown";
     const previousFile = this.file;
     this.file = config.file;
     this.resolving.add(address);
@@ -326,9 +328,15 @@ class ModuleReader {
       if (config.body.count !== undefined) {
         const count = this.evaluate(config.body.count, this.scope());
         const n = typeof count === "string" && /^\d+$/.test(count) ? Number(count) : count;
+        if (typeof n === "number" && n > MAX_INSTANCES) {
+          throw new InputError(config.file, `${config.address} has count = ${n}, above the ${MAX_INSTANCES} instances this reader expands; check a terraform plan instead`);
+        }
         result = typeof n === "number" && Number.isInteger(n) && n >= 0 ? Array.from({ length: n }, (_, i) => i) : "unknown";
       } else if (config.body.for_each !== undefined) {
         const map = this.forEachValue(config);
+        if (map && map.size > MAX_INSTANCES) {
+          throw new InputError(config.file, `${config.address} has a for_each of ${map.size} elements, above the ${MAX_INSTANCES} instances this reader expands; check a terraform plan instead`);
+        }
         result = map === null ? "unknown" : [...map.keys()];
       } else result = null;
     } finally {
@@ -361,7 +369,8 @@ class ModuleReader {
 
   private local(name: string): Value | undefined {
     if (this.localValues.has(name)) return this.localValues.get(name);
-    if (!this.localExprs.has(name) || this.resolvingLocals.has(name)) return undefined;
+    // A cycle, or a chain of locals deeper than any real module: unknown, not a stack overflow.
+    if (!this.localExprs.has(name) || this.resolvingLocals.has(name) || this.resolvingLocals.size > 64) return undefined;
     this.resolvingLocals.add(name);
     try {
       const value = this.evaluate(this.localExprs.get(name), this.scope());

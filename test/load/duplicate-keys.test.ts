@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { loadInputs } from "../../src/load/index.js";
 import { scanDuplicateKeys } from "../../src/load/duplicate-keys.js";
+import { normalize } from "../../src/normalize/index.js";
 import { tempJson } from "../helpers/model.js";
 
 function errorOf(text: string, name = "main.tf.json"): string {
@@ -50,5 +51,14 @@ describe("duplicate keys", () => {
     expect(errorOf(plan, "plan.json")).toMatch(/plan\.json: the key "resource_changes" appears twice at the top level \(again at line 3\); "terraform show -json" never writes a key twice/);
     const nested = '{"format_version": "1.2", "resource_changes": [], "planned_values": {"a": 1, "a": 2}}';
     expect(() => loadInputs([tempJson(nested, "plan.json")])).not.toThrow();
+  });
+});
+
+describe("counts no real stack has", () => {
+  test("count above the expansion limit is refused with the file and the resource", () => {
+    const text = JSON.stringify({ resource: { aws_iam_role: { r: { count: 1e9, name: "r" } } } });
+    const [input] = loadInputs([tempJson(text, "main.tf.json")]);
+    expect(() => normalize(input!)).toThrow(InputError);
+    expect(() => normalize(input!)).toThrow(/main\.tf\.json: aws_iam_role\.r has count = 1000000000, above the 10000 instances this reader expands/);
   });
 });

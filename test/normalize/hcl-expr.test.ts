@@ -134,3 +134,14 @@ describe("the references this parser reads equal HCL's own (@cdktf/hcl2json, Go 
     for (const text of expressionStrings()) expect(() => syntacticReferences(parseTemplate(text)), text).not.toThrow();
   });
 });
+
+describe("hostile expressions", () => {
+  test.each([
+    ["unary operators", "${" + "!".repeat(50_000) + "true}"],
+    ["nested templates", '${"'.repeat(20_000) + "x" + '"}'.repeat(20_000)],
+    ["nested tuples", "${" + "[".repeat(50_000) + "]".repeat(50_000) + "}"],
+  ])("%s: a syntax error (read as unknown), not a stack overflow", (_name, text) => {
+    expect(() => parseTemplate(text)).toThrow(/nests too deep/);
+    expect(referencesIn(text)).toEqual([]);
+  });
+});

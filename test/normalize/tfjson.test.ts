@@ -260,3 +260,19 @@ describe("what the JSON alone cannot determine is cannot-verify, with the reason
     expect(svc.unknown).toEqual(["instance_configuration.0.instance_role_arn"]);
   });
 });
+
+describe("hostile *.tf.json", () => {
+  test("a chain of 20,000 locals and a count that depends on itself are unknown, not a stack overflow", () => {
+    const locals: Record<string, string> = { l0: "x" };
+    for (let i = 1; i < 20_000; i++) locals[`l${i}`] = `\${local.l${i - 1}}`;
+    const model = modelFrom({
+      locals,
+      resource: {
+        aws_iam_role: { r: { name: "${local.l19999}", assume_role_policy: "{}" } },
+        aws_iam_role_policy: { p: { count: "${length(aws_iam_role_policy.p)}", role: "r", policy: "{}" } },
+      },
+    });
+    expect(model.resources["aws_iam_role.r"]!.unknown).toEqual(["name"]);
+    expect(Object.keys(model.resources)).toContain("aws_iam_role_policy.p");
+  });
+});
