@@ -32,10 +32,18 @@ export interface Statement {
   principals: Record<string, string[]>;
   not_principals: Record<string, string[]>;
   conditions: { test: string; variable: string; values: string[] }[];
-  /** Statement fields whose value is not known until apply ("actions", "resources", ...). */
+  /**
+   * Statement fields whose value is not known until apply: "effect", "actions", "not_actions",
+   * "resources", "not_resources" (not when every unknown value references a resource of the input:
+   * that names one specific resource), "conditions", "principals".
+   */
   unknown: string[];
   via: string;
   index: number;
+  /** The AWS managed policy (default version, from the shipped snapshot) this statement comes from. */
+  managed_policy?: string;
+  /** IAM service prefixes whose whole resource space (some resource type, every account and region) a Resource pattern covers. */
+  any_resource_services?: string[];
 }
 
 export interface Unresolved {

@@ -27,6 +27,11 @@ const expected: Record<string, string[]> = {
     "AR-IAM-003 aws_iam_role.instance",
     "AR-IAM-003 aws_iam_role_policy.instance_passrole",
     "AR-IAM-004 aws_iam_role_policy_attachment.instance_admin",
+    // AdministratorAccess judged by its document (the shipped snapshot of AWS managed policies) too.
+    "AR-IAM-001 aws_iam_role_policy_attachment.instance_admin",
+    "AR-IAM-003 aws_iam_role_policy_attachment.instance_admin",
+    "AR-IAM-005 aws_iam_role_policy_attachment.instance_admin",
+    "AR-SEC-003 aws_iam_role_policy_attachment.instance_admin",
     "AR-IAM-005 aws_iam_role.instance",
     "AR-IAM-005 aws_iam_role_policy.instance_passrole",
     "AR-IAM-006 aws_iam_role.access",
@@ -73,6 +78,12 @@ const expected: Record<string, string[]> = {
   "replace-and-delete.json": ["AR-NET-004 aws_apprunner_service.api", "AR-OPS-001 aws_apprunner_service.api"],
   "managed-policy-arns.json": [
     "AR-IAM-004 aws_iam_role.instance",
+    // PowerUserAccess and AmazonS3ReadOnlyAccess judged by their documents too.
+    "AR-IAM-001 aws_iam_role.instance",
+    "AR-IAM-002 aws_iam_role.instance",
+    "AR-IAM-003 aws_iam_role.instance",
+    "AR-IAM-005 aws_iam_role.instance",
+    "AR-SEC-003 aws_iam_role.instance",
     "AR-NET-001 aws_apprunner_service.search",
     ...noTracingNoKms("aws_apprunner_service.search"),
   ],
