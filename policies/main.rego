@@ -44,8 +44,21 @@ is_model if input.model_version == model_version
 
 findings contains refusal if not is_model
 
+# Without parameters the rules that read them would find nothing: refused the same way.
+param_names := {
+	"actions_allowed_on_any_resource", "allow_ssm_for_secret_names", "allowed_action_wildcards", "allowed_ports",
+	"forbidden_ports", "internal_tag", "required_tags", "secret_name_patterns",
+}
+
+has_param(name) if _ = data.apprunner_guard.params[name]
+
+missing_params := sort([n | some n in param_names; not has_param(n)])
+
+findings contains params_refusal if count(missing_params) > 0
+
 findings contains object.union(f, {"rule": rule}) if {
 	is_model
+	count(missing_params) == 0
 	some rule, fs in rules
 	some f in fs
 }
@@ -58,6 +71,18 @@ refusal := {
 		"the input is not an apprunner-guard input model (model_version ", json.marshal(object.get(input, "model_version", null)),
 		", expected ", json.marshal(model_version), "); ",
 		"run \"apprunner-guard model <plan.json|cdk.tf.json|cdktf.out>\" and evaluate its output: cannot verify any rule",
+	]),
+	"related": [],
+	"blocks": rule_ids,
+}
+
+params_refusal := {
+	"rule": "meta.unknown_value",
+	"resource": "data.apprunner_guard.params",
+	"attribute": concat(",", missing_params),
+	"message": concat("", [
+		"rule parameters missing from data.apprunner_guard.params (", concat(", ", missing_params), "); ",
+		"load policies/apprunner_guard/params/data.json (opa eval -d policies): cannot verify any rule",
 	]),
 	"related": [],
 	"blocks": rule_ids,

@@ -49,3 +49,16 @@ test_pass_a_model_is_not_refused if {
 	r := main.findings with input as t.model([], {})
 	r == set()
 }
+
+test_pass_param_names_are_the_defaults if {
+	main.param_names == {k | some k, _ in data.apprunner_guard.params}
+}
+
+test_fail_missing_params_are_refused if {
+	r := main.findings with input as t.model([], {}) with data.apprunner_guard.params as {"forbidden_ports": [22]}
+	count(r) == 1
+	some f in r
+	f.resource == "data.apprunner_guard.params"
+	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, required_tags, secret_name_patterns)")
+	f.blocks == main.rule_ids
+}
