@@ -1,3 +1,4 @@
+import { renderGitlab } from "./gitlab.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -21,6 +22,7 @@ export const renderers = {
   sarif: (report: Report, options?: RenderOptions) => renderSarif(report, { category: options?.sarifCategory }),
   junit: (report: Report) => renderJunit(report),
   markdown: (report: Report) => renderMarkdown(report),
+  gitlab: (report: Report) => renderGitlab(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof renderers;
