@@ -93,3 +93,18 @@ describe("input that is not UTF-8 and has no BOM is refused, naming the encoding
     expect(decodeText("a.json", encodings["utf16le-bom"]('{"a":"é"}\n'))).toBe('{"a":"é"}\n');
   });
 });
+
+describe("a config file saved by PowerShell", () => {
+  test.each(Object.keys(encodings) as (keyof typeof encodings)[])("%s reads like the UTF-8 original", (encoding) => {
+    const original = readFileSync(fixtures("reports", "config.json"), "utf8");
+    const path = join(tmp, `config-${encoding}.json`);
+    writeFileSync(path, encodings[encoding](original));
+    expect(loadConfig(path)).toEqual(loadConfig(fixtures("reports", "config.json")));
+  });
+
+  test("Latin-1 bytes in a config: exit-2 error naming the encoding", () => {
+    const path = join(tmp, "config-latin1.json");
+    writeFileSync(path, Buffer.from('{"waivers":[],"x":"caf\xe9"}', "latin1"));
+    expect(() => loadConfig(path)).toThrow(/not valid UTF-8 text \(invalid byte 0xe9 at byte 22\)/);
+  });
+});
