@@ -13,6 +13,10 @@ export interface ModelResource {
   values: Record<string, unknown>;
   unknown: string[];
   refs: Record<string, string[]>;
+  /** Why a path cannot be known beyond "unknown until apply" (a dynamic block, several candidates). */
+  unknown_reasons?: Record<string, string>;
+  /** Paths Terraform marks sensitive in after_sensitive. */
+  sensitive?: string[];
   origin: { construct_path: string | null; file: string | null; line: number | null };
 }
 
@@ -57,7 +61,7 @@ export interface RoleIam {
 
 export interface InputModel {
   model_version: typeof MODEL_VERSION;
-  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null };
+  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null; incomplete?: string };
   resources: Record<string, ModelResource>;
   by_type: Record<string, string[]>;
   referenced_by: Record<string, string[]>;

@@ -134,7 +134,7 @@ describe("★ rules fire on plan JSON where the value they need is unknown until
     unknownAndLinked("insecure-secrets.json", "aws_apprunner_service.signup", path, "aws_ssm_parameter.db_token");
     const report = await runCheck({ paths: [plansDir("insecure-secrets.json")] });
     expect(report.findings.filter((f) => f.rule_id === "AR-SEC-002" && f.resource === "aws_apprunner_service.signup").map((f) => f.message)).toEqual([
-      "aws_apprunner_service.signup injects (name unknown until apply) from aws_ssm_parameter.db_token from SSM Parameter Store (allow_ssm_for_secret_names is false); the name cannot be shown not to be secret-like, so use a Secrets Manager secret",
+      "aws_apprunner_service.signup injects (name unknown until apply) from aws_ssm_parameter.db_token from SSM Parameter Store (allow_ssm_for_secret_names is false); the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret",
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { isExpression, referencesIn } from "../hcl-json.js";
+import { isExpression, referencesIn, specificResource } from "../hcl-json.js";
 import type { Statement } from "../model.js";
 import { dict, nestsDeeperThan } from "../values.js";
 import { servicesCoveredBy } from "./resource-coverage.js";
@@ -102,10 +102,14 @@ function statementFromJson(s: Json, via: string, index: number, isSpecific: IsSp
   };
 }
 
-/** The expression names at least one resource and only resources of the input. */
+/**
+ * The expression is one attribute of one resource of the input, optionally followed by literal text
+ * (`${aws_s3_bucket.x.arn}`, `${aws_s3_bucket.x.arn}/*`). A conditional, a function or several
+ * references (`${var.on ? aws_x.a.arn : "*"}`, `${coalesce(a.arn, b.arn)}`) could be anything.
+ */
 export function namesSpecific(value: string, isSpecific: IsSpecific): boolean {
-  const refs = referencesIn(value);
-  return refs.length > 0 && refs.every(isSpecific);
+  const address = specificResource(value);
+  return address !== null && isSpecific(address);
 }
 
 /** `any_resource_services`: services whose whole resource space some Resource pattern covers (only when there is one). */
