@@ -70,7 +70,7 @@ describe("class 3: known values beat references", () => {
       expect.stringContaining("policy_arn is unknown until apply and references several policies (aws_iam_policy.audit, aws_iam_policy.reports)"),
     ]);
     expect(await messages("iam-known-values", "AR-META-001", "aws_apprunner_service.ledger")).toEqual([
-      expect.stringContaining("references several roles (aws_iam_role.blue, aws_iam_role.green); which one Terraform applies cannot be told"),
+      expect.stringContaining("its expression references several aws_iam_role (aws_iam_role.blue, aws_iam_role.green), which proves nothing about any one of them"),
     ]);
   });
 
