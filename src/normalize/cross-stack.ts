@@ -45,10 +45,16 @@ export function linkStacks(entries: Normalized[]): void {
     const dataSource = `cross-stack-reference-input-${name}`;
     /** Per service: why a link to it from another stack cannot be decided. */
     const undecided = new Map<string, string[]>();
+    /** Stacks with a remote state named for this stack that does not read its backend: what they read is not in the input. */
+    const elsewhere: string[] = [];
     for (const consumer of stacks) {
       if (consumer === producer) continue;
       const remote = consumer.crossStack!.remoteStates[dataSource];
-      if (!remote || !readsBackend(remote, facts.backend)) continue;
+      if (!remote) continue;
+      if (!readsBackend(remote, facts.backend)) {
+        elsewhere.push(consumer.input.stack!);
+        continue;
+      }
       for (const link of consumer.crossStack!.remoteLinks) {
         if (link.dataSource !== dataSource) continue;
         const target = facts.exports[link.output];
@@ -72,6 +78,7 @@ export function linkStacks(entries: Normalized[]): void {
       const reasons = [...(undecided.get(resource) ?? [])];
       if (unseen === null) reasons.push(`its ARN is exported to another stack (output ${output}) and no cdktf.out manifest.json next to ${producer.input.path} says which stacks read it`);
       else if (unseen.length > 0) reasons.push(`its ARN is exported (output ${output}) to ${unseen.length === 1 ? "stack" : "stacks"} ${unseen.map((u) => JSON.stringify(u)).join(", ")}, which ${unseen.length === 1 ? "is" : "are"} not in the input`);
+      for (const other of elsewhere) reasons.push(`stack ${JSON.stringify(other)} reads a remote state named ${dataSource} whose backend is not this stack's`);
       if (reasons.length === 0) continue;
       const previous = svc.unseen_consumers?.[WAF];
       (svc.unseen_consumers ??= dict())[WAF] = [...new Set([...(previous ? [previous] : []), ...reasons])].join("; ");

@@ -1,33 +1,154 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
+import { loadInputs } from "../../src/load/index.js";
+import { normalizeAll } from "../../src/normalize/index.js";
 import { buildXstackApp, type XstackOptions } from "../fixtures/cdktf/apps.js";
 
+/**
+ * xstack-*: real `cdktf synth` output (the repo's cdktf 0.21) of a two-stack app: the service in stack
+ * "xstack-service", the WAF association in stack "xstack-edge", linked by a cdktf cross-stack reference
+ * (an output `cross-stack-output-*` in the service stack, `data.terraform_remote_state` in the edge stack).
+ */
 const root = mkdtempSync(join(tmpdir(), "arg-xstack-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function synth(name: string, options: XstackOptions): string {
+const cache = new Map<string, string>();
+function synth(options: XstackOptions): string {
+  const name = `xstack-${options.link}-${options.edgeRegion ?? "same-region"}`;
+  const hit = cache.get(name);
+  if (hit) return hit;
   const outdir = join(root, name, "cdktf.out");
   mkdirSync(outdir, { recursive: true });
   buildXstackApp(outdir, options).synth();
+  cache.set(name, outdir);
   return outdir;
 }
+const serviceStack = (out: string) => join(out, "stacks", "xstack-service", "cdk.tf.json");
+const edgeStack = (out: string) => join(out, "stacks", "xstack-edge", "cdk.tf.json");
 
-async function findings(paths: string[]) {
+async function check(paths: string[]) {
   const report = await runCheck({ paths, now: new Date("2026-11-23T00:00:00Z") });
-  return report;
+  return {
+    report,
+    pairs: [...new Set(report.findings.map((f) => `${f.rule_id} ${f.resource}`))].sort(),
+    status: (rule: string, resource: string) => report.evaluations.find((e) => e.rule_id === rule && e.resource === resource)?.status,
+  };
 }
 
-describe("debug", () => {
-  test("print", async () => {
-    for (const link of ["arn", "other-service", "service-id"] as const) {
-      const out = synth(`xstack-${link}`, { link });
-      for (const paths of [[out], [join(out, "stacks", "xstack-service", "cdk.tf.json")]]) {
-        const r = await findings(paths);
-        console.log(link, paths.length, JSON.stringify(r.findings.map((f) => [f.rule_id, f.resource, f.message])), r.summary.accepted);
-      }
-    }
+describe("what cdktf 0.21 writes for a cross-stack reference (the facts the reader relies on)", () => {
+  test("an output of the ARN in the producer, a remote state named after the producer in the consumer", () => {
+    const out = synth({ link: "arn" });
+    const producer = JSON.parse(readFileSync(serviceStack(out), "utf8"));
+    const consumer = JSON.parse(readFileSync(edgeStack(out), "utf8"));
+    expect(producer.output["cross-stack-output-aws_apprunner_serviceServicearn"]).toEqual({ sensitive: true, value: "${aws_apprunner_service.Service.arn}" });
+    const remote = consumer.data.terraform_remote_state["cross-stack-reference-input-xstack-service"];
+    expect(remote.backend).toBe("local");
+    expect(remote.config).toEqual(producer.terraform.backend.local);
+    expect(consumer.resource.aws_wafv2_web_acl_association.WebAclAssociation.resource_arn).toBe(
+      "${data.terraform_remote_state.cross-stack-reference-input-xstack-service.outputs.cross-stack-output-aws_apprunner_serviceServicearn}",
+    );
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.stacks["xstack-edge"].dependencies).toEqual(["xstack-service"]);
+  });
+});
+
+describe("xstack-arn: the edge stack's association references the service's ARN output", () => {
+  test("both stacks checked together (the cdktf.out): the link is resolved across stacks, accepted", async () => {
+    const out = synth({ link: "arn" });
+    const { report, pairs, status } = await check([out]);
+    expect(pairs).toEqual([]);
+    expect(status("AR-NET-001", "aws_apprunner_service.Service")).toBe("pass");
+    expect(report.summary.accepted).toBe(true);
+    const [service] = normalizeAll(loadInputs([out])).filter((m) => m.source.stack === "xstack-service");
+    const linked = "stack.xstack-edge.aws_wafv2_web_acl_association.WebAclAssociation";
+    expect(service!.referenced_by["aws_apprunner_service.Service"]).toContain(linked);
+    expect(service!.resources[linked]).toMatchObject({ type: "aws_wafv2_web_acl_association", refs: { resource_arn: ["aws_apprunner_service.Service"] } });
+    expect(service!.resources[linked]!.origin.file).toBe(edgeStack(out));
+  });
+
+  test("the two stack files named together: the same", async () => {
+    const out = synth({ link: "arn" });
+    expect((await check([serviceStack(out), edgeStack(out)])).pairs).toEqual([]);
+  });
+
+  test("only the service stack checked: cannot-verify naming the edge stack, never a plain AR-NET-001", async () => {
+    const out = synth({ link: "arn" });
+    const { report, pairs, status } = await check([serviceStack(out)]);
+    expect(pairs).toEqual(["AR-META-001 aws_apprunner_service.Service"]);
+    expect(report.findings[0]!.message).toBe(
+      'whether a web ACL association in another stack protects aws_apprunner_service.Service cannot be seen (its ARN is exported (output cross-stack-output-aws_apprunner_serviceServicearn) to stack "xstack-edge", which is not in the input): cannot verify AR-NET-001',
+    );
+    expect(status("AR-NET-001", "aws_apprunner_service.Service")).toBe("cannot-verify");
+    expect(report.summary.accepted).toBe(false);
+  });
+
+  test("the service stack alone, away from its cdktf.out (no manifest says who reads it): cannot-verify", async () => {
+    const out = synth({ link: "arn" });
+    const lone = join(root, "lone-xstack-service.tf.json");
+    copyFileSync(serviceStack(out), lone);
+    const { report, pairs } = await check([lone]);
+    expect(pairs).toEqual(["AR-META-001 aws_apprunner_service.Service"]);
+    expect(report.findings[0]!.message).toMatch(/exported to another stack \(output cross-stack-output-aws_apprunner_serviceServicearn\) and no cdktf\.out manifest\.json next to .* says which stacks read it/);
+    expect(report.summary.accepted).toBe(false);
+  });
+
+  test("the association's stack in another region than the service: no protection, AR-NET-001", async () => {
+    const out = synth({ link: "arn", edgeRegion: "us-east-1" });
+    const { pairs, status } = await check([out]);
+    expect(pairs).toEqual(["AR-NET-001 aws_apprunner_service.Service"]);
+    expect(status("AR-NET-001", "aws_apprunner_service.Service")).toBe("fail");
+  });
+});
+
+describe("xstack-other-service: the edge stack's association names another service of the stack", () => {
+  test("checked together: AR-NET-001 stands on the service nobody protects; the other one is protected", async () => {
+    const out = synth({ link: "other-service" });
+    const { pairs, status } = await check([out]);
+    expect(pairs).toEqual(["AR-NET-001 aws_apprunner_service.Service"]);
+    expect(status("AR-NET-001", "aws_apprunner_service.Admin")).toBe("pass");
+  });
+
+  test("service stack alone: AR-NET-001 on the service whose ARN is not exported, cannot-verify on the one that is", async () => {
+    const out = synth({ link: "other-service" });
+    const { pairs, status } = await check([serviceStack(out)]);
+    expect(pairs).toEqual(["AR-META-001 aws_apprunner_service.Admin", "AR-NET-001 aws_apprunner_service.Service"]);
+    expect(status("AR-NET-001", "aws_apprunner_service.Admin")).toBe("cannot-verify");
+  });
+});
+
+describe("xstack-service-id: an export that is not the ARN does not protect (precise links)", () => {
+  test("checked together: resource_arn = the service_id output is no association, AR-NET-001", async () => {
+    const out = synth({ link: "service-id" });
+    const edge = JSON.parse(readFileSync(edgeStack(out), "utf8"));
+    expect(edge.resource.aws_wafv2_web_acl_association.WebAclAssociation.resource_arn).toMatch(/outputs\.cross-stack-output-aws_apprunner_serviceServiceservice_id\}$/);
+    const { pairs, status } = await check([out]);
+    expect(pairs).toEqual(["AR-NET-001 aws_apprunner_service.Service"]);
+    expect(status("AR-NET-001", "aws_apprunner_service.Service")).toBe("fail");
+  });
+
+  test("service stack alone: only the service_id is exported, nothing can protect it elsewhere, AR-NET-001", async () => {
+    const out = synth({ link: "service-id" });
+    expect((await check([serviceStack(out)])).pairs).toEqual(["AR-NET-001 aws_apprunner_service.Service"]);
+  });
+});
+
+describe("fail closed: a remote state that does not read the service stack's backend links nothing", () => {
+  test("the consumer's remote state points at another state file: cannot-verify, not accepted", async () => {
+    const out = synth({ link: "arn" });
+    const dir = join(root, "xstack-other-backend");
+    mkdirSync(dir, { recursive: true });
+    const edge = JSON.parse(readFileSync(edgeStack(out), "utf8"));
+    edge.data.terraform_remote_state["cross-stack-reference-input-xstack-service"].config.path = "/elsewhere/terraform.tfstate";
+    const edgeFile = join(dir, "edge.tf.json");
+    writeFileSync(edgeFile, JSON.stringify(edge, null, 2));
+    const { pairs, report } = await check([serviceStack(out), edgeFile]);
+    // The stack that reads this service's state is not in the input, so its protection cannot be seen;
+    // the look-alike stack does not count as it.
+    expect(pairs).toEqual(["AR-META-001 aws_apprunner_service.Service"]);
+    expect(report.findings[0]!.message).toMatch(/stack "xstack-edge" reads a remote state named cross-stack-reference-input-xstack-service whose backend is not this stack's/);
+    expect(report.summary.accepted).toBe(false);
   });
 });
