@@ -152,3 +152,24 @@ describe("fail closed: a remote state that does not read the service stack's bac
     expect(report.summary.accepted).toBe(false);
   });
 });
+
+describe("inside cdktf synth (applyGuard): every stack of the app is checked together", () => {
+  test("the cross-stack association protects the service: synth passes; the service_id form fails with AR-NET-001", async () => {
+    const { applyGuard } = await import("../../src/cdktf/index.js");
+    for (const [link, rejected] of [["arn", false], ["service-id", true]] as const) {
+      const outdir = join(root, `guard-xstack-${link}`, "cdktf.out");
+      mkdirSync(outdir, { recursive: true });
+      const app = buildXstackApp(outdir, { link });
+      applyGuard(app, { now: new Date("2026-11-23T00:00:00Z") });
+      let message = "";
+      try {
+        app.synth();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      if (rejected) expect(message).toMatch(/AR-NET-001 \(high\) aws_apprunner_service\.Service/);
+      else expect(message).toBe("");
+      expect(message).not.toContain("AR-META-001");
+    }
+  });
+});
