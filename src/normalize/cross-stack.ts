@@ -14,7 +14,10 @@ const LINK_TARGET: Record<string, string> = {
   aws_wafv2_web_acl_association: "aws_apprunner_service",
   aws_apprunner_vpc_ingress_connection: "aws_apprunner_service",
 };
-const WAF = "aws_wafv2_web_acl_association";
+const LINK_ATTRIBUTE: Record<string, string> = {
+  aws_wafv2_web_acl_association: "resource_arn",
+  aws_apprunner_vpc_ingress_connection: "service_arn",
+};
 
 /** `arn`, and `id`, which the AWS provider sets to the ARN for an App Runner service. */
 const ARN_ATTRIBUTE = /^(arn|id)$/;
@@ -29,8 +32,9 @@ const ARN_ATTRIBUTE = /^(arn|id)$/;
  * Fail closed: only the ARN attribute links (an exported `service_id` does not); only within one known
  * region; only when the consumer's remote state reads A's backend. When A exports a public service's
  * ARN to stacks that are not in the input (or no manifest says which stacks read it), and nothing in the
- * input protects the service, the service carries `unseen_consumers` and AR-NET-001 is cannot-verify
- * instead of a finding that may be false.
+ * input protects the service, the service carries `unseen_consumers` (per linking type) and AR-NET-001 (a
+ * public service's WAF) or AR-NET-004 (a private service's ingress connection) is cannot-verify instead
+ * of a finding that may be false.
  */
 export function linkStacks(entries: Normalized[]): void {
   const stacks = entries.filter((e) => e.input.kind === "cdktf-stack" && e.input.stack !== null && e.crossStack !== null);
@@ -63,7 +67,8 @@ export function linkStacks(entries: Normalized[]): void {
         const [mine, theirs] = [consumer.crossStack!.regions[link.address] ?? null, facts.regions[target.resource] ?? null];
         if (mine === null || theirs === null) {
           const why = `${link.address} in stack "${consumer.input.stack}" references it through output ${link.output}, but ${mine === null ? "its" : "the service's"} region is not known from the JSON`;
-          undecided.set(target.resource, [...(undecided.get(target.resource) ?? []), why]);
+          const key = `${link.type}\u0000${target.resource}`;
+          undecided.set(key, [...(undecided.get(key) ?? []), why]);
           continue;
         }
         if (mine !== theirs) continue; // an association in another region does not protect the service
@@ -72,16 +77,16 @@ export function linkStacks(entries: Normalized[]): void {
     }
     const dependents = producer.input.dependents ?? null;
     const unseen = dependents === null ? null : dependents.filter((d) => !inInput.has(d));
-    for (const [output, { resource }] of exported) {
+    for (const [output, { resource }] of exported) for (const type of Object.keys(LINK_TARGET)) {
       const svc = producer.model.resources[resource]!;
-      if (isProtected(producer.model, resource)) continue;
-      const reasons = [...(undecided.get(resource) ?? [])];
+      if (isLinked(producer.model, resource, type)) continue;
+      const reasons = [...(undecided.get(`${type}\u0000${resource}`) ?? [])];
       if (unseen === null) reasons.push(`its ARN is exported to another stack (output ${output}) and no cdktf.out manifest.json next to ${producer.input.path} says which stacks read it`);
       else if (unseen.length > 0) reasons.push(`its ARN is exported (output ${output}) to ${unseen.length === 1 ? "stack" : "stacks"} ${unseen.map((u) => JSON.stringify(u)).join(", ")}, which ${unseen.length === 1 ? "is" : "are"} not in the input`);
       for (const other of elsewhere) reasons.push(`stack ${JSON.stringify(other)} reads a remote state named ${dataSource} whose backend is not this stack's`);
       if (reasons.length === 0) continue;
-      const previous = svc.unseen_consumers?.[WAF];
-      (svc.unseen_consumers ??= dict())[WAF] = [...new Set([...(previous ? [previous] : []), ...reasons])].join("; ");
+      const previous = svc.unseen_consumers?.[type];
+      (svc.unseen_consumers ??= dict())[type] = [...new Set([...(previous ? [previous] : []), ...reasons])].join("; ");
     }
   }
 }
@@ -92,8 +97,10 @@ function readsBackend(remote: CrossStackFacts["remoteStates"][string], backend: 
   return Object.entries(remote.config).every(([k, v]) => !(k in backend.config) || JSON.stringify(backend.config[k]) === JSON.stringify(v));
 }
 
-function isProtected(model: InputModel, service: string): boolean {
-  return (model.referenced_by[service] ?? []).some((a) => model.resources[a]?.type === WAF && (model.resources[a]!.refs.resource_arn ?? []).includes(service));
+/** A resource of the linking type links the service through its link attribute (the rules' own test). */
+function isLinked(model: InputModel, service: string, type: string): boolean {
+  const attribute = LINK_ATTRIBUTE[type]!;
+  return (model.referenced_by[service] ?? []).some((a) => model.resources[a]?.type === type && (model.resources[a]!.refs[attribute] ?? []).includes(service));
 }
 
 /** The consumer's linking resource, as seen from the producer: only its link to the service. */

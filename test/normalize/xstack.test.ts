@@ -173,3 +173,23 @@ describe("inside cdktf synth (applyGuard): every stack of the app is checked tog
     }
   });
 });
+
+describe("xstack-ingress: a private service reached through a VPC ingress connection in the other stack", () => {
+  test("checked together: the connection is linked across stacks, accepted (AR-NET-004 pass)", async () => {
+    const out = synth({ link: "ingress" });
+    const { pairs, status, report } = await check([out]);
+    expect(pairs).toEqual([]);
+    expect(status("AR-NET-004", "aws_apprunner_service.Service")).toBe("pass");
+    expect(report.summary.accepted).toBe(true);
+  });
+
+  test("service stack alone: cannot-verify AR-NET-004 naming the other stack, never 'nothing can reach it'", async () => {
+    const out = synth({ link: "ingress" });
+    const { pairs, report, status } = await check([serviceStack(out)]);
+    expect(pairs).toEqual(["AR-META-001 aws_apprunner_service.Service"]);
+    expect(report.findings[0]!.message).toBe(
+      'whether a VPC ingress connection in another stack reaches aws_apprunner_service.Service cannot be seen (its ARN is exported (output cross-stack-output-aws_apprunner_serviceServicearn) to stack "xstack-edge", which is not in the input): cannot verify AR-NET-004',
+    );
+    expect(status("AR-NET-004", "aws_apprunner_service.Service")).toBe("cannot-verify");
+  });
+});

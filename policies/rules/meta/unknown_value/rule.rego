@@ -176,6 +176,20 @@ findings contains meta(
 	reason := svc.unseen_consumers.aws_wafv2_web_acl_association
 }
 
+# The same for a private service and the VPC ingress connection that would reach it.
+findings contains meta(
+	s,
+	"arn",
+	concat("", ["whether a VPC ingress connection in another stack reaches ", s, " cannot be seen (", reason, ")"]),
+	["AR-NET-004"],
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_private(svc)
+	reason := svc.unseen_consumers.aws_apprunner_vpc_ingress_connection
+}
+
 # The plan does not show everything Terraform will do (-target, complete: false, errored: true): what
 # it leaves out may be exactly what a rule needs, so every rule is blocked for every service.
 all_rules := [

@@ -200,3 +200,13 @@ test_pass_private_service_exported_to_unseen_stack if {
 	r := rule.findings with input as t.model([svc], {})
 	r == set()
 }
+
+test_fail_ingress_connection_in_unseen_stack if {
+	why := "its ARN is exported (output cross-stack-output-x) to stack \"net\", which is not in the input"
+	svc := object.union(
+		t.service("api", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}),
+		{"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": why, "aws_wafv2_web_acl_association": why}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, "arn", concat("", ["whether a VPC ingress connection in another stack reaches aws_apprunner_service.api cannot be seen (", why, "): cannot verify AR-NET-004"]), [api])}
+}
