@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -192,4 +192,58 @@ describe("xstack-ingress: a private service reached through a VPC ingress connec
     );
     expect(status("AR-NET-004", "aws_apprunner_service.Service")).toBe("cannot-verify");
   });
+});
+
+/**
+ * Unknown never weakens, for the cross-stack forms: in each rejected form, every string the cross-stack
+ * link is made of (outputs, remote states, backends, providers, the linking resources) is replaced in
+ * turn by a value the JSON cannot resolve. The service's network rule must stay failed or cannot-verify,
+ * and the check must still reject.
+ */
+describe("unknown never weakens: cross-stack links", () => {
+  const UNKNOWN = "${var.guard_unknown}";
+  const SECTIONS = ["output", "data", "provider", "terraform", "resource.aws_wafv2_web_acl_association", "resource.aws_apprunner_vpc_ingress_connection"];
+  const leaves = (value: unknown, path: string[], out: string[][]): string[][] => {
+    if (typeof value === "string") out.push(path);
+    else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, [...path, String(i)], out));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) if (k !== "//") leaves(v, [...path, k], out);
+    return out;
+  };
+  const cases: { name: string; options: XstackOptions; stacks: ("xstack-service" | "xstack-edge")[]; rule: string }[] = [
+    { name: "service_id export, together", options: { link: "service-id" }, stacks: ["xstack-service", "xstack-edge"], rule: "AR-NET-001" },
+    { name: "other service, together", options: { link: "other-service" }, stacks: ["xstack-service", "xstack-edge"], rule: "AR-NET-001" },
+    { name: "other region, together", options: { link: "arn", edgeRegion: "us-east-1" }, stacks: ["xstack-service", "xstack-edge"], rule: "AR-NET-001" },
+    { name: "ARN export, service stack alone", options: { link: "arn" }, stacks: ["xstack-service"], rule: "AR-NET-001" },
+    { name: "ingress export, service stack alone", options: { link: "ingress" }, stacks: ["xstack-service"], rule: "AR-NET-004" },
+  ];
+  test.each(cases)("$name: every single replacement still rejects", async ({ options, stacks, rule }) => {
+    const out = synth(options);
+    let runs = 0;
+    for (const stack of ["xstack-service", "xstack-edge"] as const) {
+      const file = join(out, "stacks", stack, "cdk.tf.json");
+      const original = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      const paths = SECTIONS.flatMap((section) => {
+        const keys = section.split(".");
+        let v: unknown = original;
+        for (const k of keys) v = v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+        return v === undefined ? [] : leaves(v, keys, []);
+      });
+      for (const path of paths) {
+        const dir = join(root, `unw-${runs}-${stack}-${options.link}-${options.edgeRegion ?? ""}`);
+        cpSync(out, dir, { recursive: true });
+        const mutated = structuredClone(original);
+        let parent: Record<string, unknown> = mutated;
+        for (const k of path.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
+        parent[path[path.length - 1]!] = UNKNOWN;
+        writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(mutated, null, 2));
+        const inputs = stacks.length === 2 ? [dir] : stacks.map((s) => join(dir, "stacks", s, "cdk.tf.json"));
+        const { report, status } = await check(inputs);
+        const where = `${stack}: ${path.join(".")}`;
+        expect(report.summary.accepted, where).toBe(false);
+        expect(["fail", "cannot-verify"], where).toContain(status(rule, "aws_apprunner_service.Service"));
+        runs++;
+      }
+    }
+    expect(runs).toBeGreaterThan(10);
+  }, 120_000);
 });
