@@ -2,7 +2,7 @@ import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
 import type { Severity } from "./evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
 import { loadInputs, type LoadedInput } from "./load/index.js";
-import { normalize } from "./normalize/index.js";
+import { normalizeAll } from "./normalize/index.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
 import type { Report } from "./report/types.js";
 
@@ -34,8 +34,9 @@ export interface PassOptions {
 export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): Report {
   const { config } = options;
   const parameters = { ...engine.manifest.params, ...config.params };
-  const checked: CheckedInput[] = inputs.map((input) => {
-    const model = normalize(input);
+  const models = normalizeAll(inputs);
+  const checked: CheckedInput[] = inputs.map((input, i) => {
+    const model = models[i]!;
     return { input, model, findings: engine.evaluate(model, parameters) };
   });
   return buildReport({

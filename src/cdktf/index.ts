@@ -119,16 +119,19 @@ export class ApprunnerGuard {
       .findAll()
       .filter((c): c is TerraformStack => TerraformStack.isStack(c))
       .sort((a, b) => (a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0));
+    // The stacks that may read a stack's cross-stack outputs: every stack is checked here, so all are seen.
+    const dependents = (stack: TerraformStack) => stacks.filter((o) => o !== stack && o.dependencies.includes(stack)).map((o) => o.node.id).sort();
     return stacks.map((stack) => {
       const entry = this.app.manifest.stacks[stack.node.id];
       const file = entry ? join(this.app.outdir, entry.synthesizedStackPath) : null;
-      if (file && file.endsWith(".json") && existsSync(file)) return loadFile(display(file), { maxBytes: DEFAULT_MAX_BYTES }, stack.node.id);
+      if (file && file.endsWith(".json") && existsSync(file)) return { ...loadFile(display(file), { maxBytes: DEFAULT_MAX_BYTES }, stack.node.id), dependents: dependents(stack) };
       const document = stack.toTerraform() as Record<string, unknown>;
       const text = JSON.stringify(document, null, 2);
       return {
         kind: "cdktf-stack",
         path: display(file ?? join(this.app.outdir, "stacks", stack.node.id, "cdk.tf.json")),
         stack: stack.node.id,
+        dependents: dependents(stack),
         document,
         text,
         sha256: createHash("sha256").update(text).digest("hex"),

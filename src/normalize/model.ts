@@ -17,6 +17,12 @@ export interface ModelResource {
   unknown_reasons?: Record<string, string>;
   /** Paths Terraform marks sensitive in after_sensitive. */
   sensitive?: string[];
+  /**
+   * cdktf stacks: per linking type (aws_wafv2_web_acl_association), why a resource of that type in
+   * another stack may link to this one without the input showing it (its ARN is exported to a stack
+   * that is not checked with it). Set only when nothing in the input links it.
+   */
+  unseen_consumers?: Record<string, string>;
   origin: { construct_path: string | null; file: string | null; line: number | null };
 }
 

@@ -161,6 +161,35 @@ findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is 
 	count(lib.refs_at(res, l.attribute)) == 0
 }
 
+# cdktf: a public service whose ARN goes, through a cross-stack output, to a stack that is not in the
+# input (where a web ACL association may protect it) and that nothing in the input protects.
+findings contains meta(
+	s,
+	"arn",
+	concat("", ["whether a web ACL association in another stack protects ", s, " cannot be seen (", reason, ")"]),
+	["AR-NET-001"],
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_public(svc)
+	reason := svc.unseen_consumers.aws_wafv2_web_acl_association
+}
+
+# The same for a private service and the VPC ingress connection that would reach it.
+findings contains meta(
+	s,
+	"arn",
+	concat("", ["whether a VPC ingress connection in another stack reaches ", s, " cannot be seen (", reason, ")"]),
+	["AR-NET-004"],
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_private(svc)
+	reason := svc.unseen_consumers.aws_apprunner_vpc_ingress_connection
+}
+
 # The plan does not show everything Terraform will do (-target, complete: false, errored: true): what
 # it leaves out may be exactly what a rule needs, so every rule is blocked for every service.
 all_rules := [

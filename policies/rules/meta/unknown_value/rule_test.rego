@@ -183,3 +183,30 @@ test_fail_inline_policies_unknown if {
 	r := rule.findings with input as m2
 	r == {expected("aws_iam_role.app", "inline_policy", concat("", ["the inline policies of instance role aws_iam_role.app of aws_apprunner_service.api are unknown until apply: cannot verify ", instance_rules]), t.related)}
 }
+
+# cdktf: the ARN of a public service goes to a stack that is not in the input.
+test_fail_protection_in_unseen_stack if {
+	why := "its ARN is exported (output cross-stack-output-x) to stack \"edge\", which is not in the input"
+	svc := object.union(t.service("api", {}), {"unseen_consumers": {"aws_wafv2_web_acl_association": why}})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, "arn", concat("", ["whether a web ACL association in another stack protects aws_apprunner_service.api cannot be seen (", why, "): cannot verify AR-NET-001"]), [api])}
+}
+
+test_pass_private_service_exported_to_unseen_stack if {
+	svc := object.union(
+		t.service("api", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}),
+		{"unseen_consumers": {"aws_wafv2_web_acl_association": "x"}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}
+
+test_fail_ingress_connection_in_unseen_stack if {
+	why := "its ARN is exported (output cross-stack-output-x) to stack \"net\", which is not in the input"
+	svc := object.union(
+		t.service("api", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}),
+		{"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": why, "aws_wafv2_web_acl_association": why}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, "arn", concat("", ["whether a VPC ingress connection in another stack reaches aws_apprunner_service.api cannot be seen (", why, "): cannot verify AR-NET-004"]), [api])}
+}
