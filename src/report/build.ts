@@ -127,6 +127,7 @@ export function buildReport(options: BuildReportOptions): Report {
       by_severity: bySeverity,
       evaluations: evaluationCounts,
       resources_checked: new Set(evaluations.map((e) => `${e.input}\u0000${e.resource}`)).size,
+      services: checked.reduce((n, { model }) => n + (model.by_type["aws_apprunner_service"]?.length ?? 0), 0),
       expired_waivers: waivers.filter((w) => w.state === "expired").length,
       stale_waivers: waivers.filter((w) => w.state === "stale").length,
     },
@@ -195,6 +196,17 @@ function stripWaiver(w: ReportWaiver): Waiver & { index: number } {
 }
 
 let cachedVersion: string | undefined;
+/** Said by every format when the inputs hold no aws_apprunner_service. */
+export const NO_SERVICES_NOTE =
+  "No App Runner service (aws_apprunner_service) in the inputs: the rules had nothing to check. Pass the plan or stack that defines the service; --require-services makes this exit 1.";
+
+/** The package's home page (package.json `homepage`), which SARIF names as the tool's informationUri. */
+export function toolHomepage(): string {
+  cachedHomepage ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { homepage?: string }).homepage ?? "https://www.npmjs.com/package/apprunner-guard";
+  return cachedHomepage;
+}
+let cachedHomepage: string | undefined;
+
 export function toolVersion(): string {
   cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
   return cachedVersion;

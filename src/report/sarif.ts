@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Severity } from "../evaluate/rules.js";
+import { NO_SERVICES_NOTE, toolHomepage } from "./build.js";
 import type { Report, ReportFinding, ReportRule } from "./types.js";
 
 /**
@@ -50,10 +51,19 @@ export function renderSarif(report: Report): string {
             name: report.tool.name,
             version: report.tool.version,
             semanticVersion: report.tool.version,
+            informationUri: toolHomepage(),
             rules: report.rules.map(sarifRule),
           },
         },
-        invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolConfigurationNotifications: notifications,
+            ...(report.summary.services === 0
+              ? { toolExecutionNotifications: [{ level: "warning", message: { text: NO_SERVICES_NOTE }, descriptor: { id: "no-apprunner-service" } }] }
+              : {}),
+          },
+        ],
         artifacts,
         results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input))),
         properties: {
@@ -64,6 +74,7 @@ export function renderSarif(report: Report): string {
           fail_on: report.fail_on,
           accepted: report.summary.accepted,
           blocking: report.summary.blocking,
+          services: report.summary.services,
         },
       },
     ],

@@ -1,4 +1,5 @@
 import { compare } from "../normalize/index.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding } from "./types.js";
 
 export interface TextOptions {
@@ -50,6 +51,7 @@ export function renderText(raw: Report, options: TextOptions): string {
     : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
   const e = s.evaluations;
   const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify`;
+  if (s.services === 0) lines.push("", paint("yellow", NO_SERVICES_NOTE));
   lines.push("", `${verdict} · ${evidence}`);
   return lines.join("\n") + "\n";
 }
