@@ -101,9 +101,42 @@ const CREDENTIAL_VALUE_PATTERNS: readonly RegExp[] = [
   /xox[abprs]-[A-Za-z0-9-]{10,}/,
 ];
 
+/**
+ * Same defaults as the `non_secret_name_words` parameter of rules AR-SEC-001/002: a word of a name
+ * (split at `_`, `-`, `.`) that says the value is not a secret. Only the words after the last of them
+ * are matched against SECRET_NAME_PATTERNS, so OAUTH_REDIRECT_URL, AUTHOR, TOKEN_TTL_SECONDS,
+ * SECRETS_REGION and PASSWORD_MIN_LENGTH are plain settings while URL_SIGNING_SECRET is a secret.
+ * test/modules/pkg-secret-names.test.ts keeps both lists equal to policies/apprunner_guard/params/data.json.
+ */
+export const NON_SECRET_NAME_WORDS: readonly string[] = [
+  "url",
+  "uri",
+  "urls",
+  "endpoint",
+  "host",
+  "author",
+  "authors",
+  "ttl",
+  "seconds",
+  "timeout",
+  "region",
+  "length",
+];
+
+/** The part of a name the secret patterns are matched against (the Rego `secret_part`). */
+export function secretPart(name: string): string {
+  const words = name.toLowerCase().replace(/[-.]/g, "_").split("_");
+  let last = -1;
+  words.forEach((w, i) => {
+    if (NON_SECRET_NAME_WORDS.includes(w)) last = i;
+  });
+  return last < 0 ? name : words.slice(last + 1).join("_");
+}
+
 export function secretLikeName(name: string): RegExp | undefined {
   if (isToken(name)) return undefined;
-  return SECRET_NAME_PATTERNS.find((p) => p.test(name));
+  const part = secretPart(name);
+  return SECRET_NAME_PATTERNS.find((p) => p.test(part));
 }
 
 export function credentialLikeValue(value: string): boolean {

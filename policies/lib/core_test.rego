@@ -56,3 +56,12 @@ test_pass_services_and_types if {
 	lib.type_of("aws_apprunner_service.a") == "aws_apprunner_service" with input as m
 	lib.type_of("nope.x") == "" with input as m
 }
+
+test_pass_visible_digest_only_for_unknown_values_with_a_whole_digest if {
+	p := "source_configuration.0.image_repository.0.image_identifier"
+	digest := "@sha256:3b0c7f1d8f5a4e2b9c6d1a0e7f4b2c9d8e1f0a3b6c5d4e7f2a1b0c9d8e7f6a5b"
+	lib.visible_digest({"unknown": [p], "visible_suffix": {p: digest}}, p)
+	not lib.visible_digest({"unknown": [], "visible_suffix": {p: digest}}, p)
+	not lib.visible_digest({"unknown": [p], "visible_suffix": {p: "@sha256:abc"}}, p)
+	not lib.visible_digest({"unknown": [p]}, p)
+}

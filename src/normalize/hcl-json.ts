@@ -55,6 +55,7 @@ function readPart({ path: file, document, text }: InputPart, defaultTags: Map<st
         raw,
         unknown: scan.unknown,
         refs: scan.refs,
+        ...(Object.keys(scan.suffixes).length > 0 ? { visible_suffix: scan.suffixes } : {}),
         origin: {
           construct_path: typeof meta?.path === "string" ? meta.path : null,
           file,
@@ -151,12 +152,16 @@ export function isExpression(value: unknown): boolean {
 class TokenScan {
   readonly unknown: string[] = [];
   readonly refs: Record<string, string[]> = dict();
+  /** The literal text after the last `${...}` of an expression string (`${repo.url}@sha256:…` → `@sha256:…`). */
+  readonly suffixes: Record<string, string> = dict();
   constructor(private readonly file: string) {}
 
   walk(value: unknown, path: string, depth: number): unknown {
     if (depth > MAX_DEPTH) throw new InputError(this.file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
     if (isExpression(value)) {
       this.mark(path, referencesIn(value as string));
+      const tail = (value as string).slice((value as string).lastIndexOf("}") + 1);
+      if (tail.length > 0 && !tail.includes("${")) this.suffixes[path] = tail;
       return undefined;
     }
     if (Array.isArray(value)) {
