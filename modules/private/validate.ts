@@ -3,6 +3,29 @@ import type { IConstruct } from "constructs";
 import { createHash } from "node:crypto";
 
 /**
+ * A construct-time refusal. The message names the construct path (once) and the problem; there is
+ * no stack trace, because the message says everything and the frames would point into this package.
+ */
+export class ConstructError extends Error {
+  override readonly name = "ConstructError";
+  constructor(
+    readonly problem: string,
+    /** The construct the problem is in; undefined for a factory called before any construct exists. */
+    readonly constructPath?: string,
+  ) {
+    super(constructPath ? `${constructPath}: ${problem}` : problem);
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** The error to rethrow from a construct: ours with this construct's path, unless a construct inside already named its own. */
+export function scoped(scope: IConstruct, error: unknown): unknown {
+  if (error instanceof ConstructError) return error.constructPath ? error : new ConstructError(error.problem, scope.node.path);
+  if (error instanceof Error) return error;
+  return error;
+}
+
+/**
  * Shared construct-time checks. Every message names the prop, echoes the value
  * received and says what is allowed, so a failing `cdktf synth` explains itself.
  * Values that are still tokens are skipped: they are only known at apply time.
@@ -19,7 +42,7 @@ function show(value: unknown): string {
 export function validateIntRange(prop: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || isToken(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${prop} ${show(value)} is out of range; allowed: an integer from ${min} to ${max}`);
+    throw new ConstructError(`${prop} ${show(value)} is out of range; allowed: an integer from ${min} to ${max}`);
   }
 }
 
@@ -28,7 +51,7 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export function validateName(prop: string, value: string | undefined, min: number, max: number): void {
   if (value === undefined || isToken(value)) return;
   if (value.length < min || value.length > max || !NAME_PATTERN.test(value)) {
-    throw new Error(
+    throw new ConstructError(
       `${prop} ${show(value)} is invalid; allowed: ${min} to ${max} characters matching ${NAME_PATTERN.source}`,
     );
   }
@@ -39,14 +62,14 @@ export function validateLength(prop: string, value: string | undefined, min: num
   if (value.length < min || value.length > max) {
     // Echo only the start of an overlong value: the message should stay readable.
     const echo = value.length > 60 ? `${JSON.stringify(value.slice(0, 40))}...` : show(value);
-    throw new Error(`${prop} ${echo} has ${value.length} characters; allowed: ${min} to ${max} characters`);
+    throw new ConstructError(`${prop} ${echo} has ${value.length} characters; allowed: ${min} to ${max} characters`);
   }
 }
 
 export function validateOneOf<T extends string>(prop: string, value: string | undefined, allowed: readonly T[]): void {
   if (value === undefined || isToken(value)) return;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(`${prop} ${show(value)} is not supported; allowed: ${allowed.join(", ")}`);
+    throw new ConstructError(`${prop} ${show(value)} is not supported; allowed: ${allowed.join(", ")}`);
   }
 }
 
@@ -59,10 +82,10 @@ export const FORBIDDEN_PORTS: readonly number[] = [
 export function validatePort(prop: string, value: number | undefined): void {
   if (value === undefined || isToken(value)) return;
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`${prop} ${show(value)} is out of range; allowed: an integer from 1 to 65535`);
+    throw new ConstructError(`${prop} ${show(value)} is out of range; allowed: an integer from 1 to 65535`);
   }
   if (FORBIDDEN_PORTS.includes(value)) {
-    throw new Error(
+    throw new ConstructError(
       `${prop} ${value} is a well-known non-HTTP service port; allowed: an HTTP port from 1 to 65535 other than ${FORBIDDEN_PORTS.join(", ")}`,
     );
   }
@@ -73,10 +96,10 @@ export const RESERVED_ENV_PREFIX = "AWSAPPRUNNER";
 export function validateEnvName(prop: string, name: string): void {
   if (isToken(name)) return;
   if (name.length === 0) {
-    throw new Error(`${prop} "" is empty; allowed: a non-empty name not starting with ${RESERVED_ENV_PREFIX}`);
+    throw new ConstructError(`${prop} "" is empty; allowed: a non-empty name not starting with ${RESERVED_ENV_PREFIX}`);
   }
   if (name.toUpperCase().startsWith(RESERVED_ENV_PREFIX)) {
-    throw new Error(`${prop} ${show(name)} is reserved by App Runner; allowed: names not starting with ${RESERVED_ENV_PREFIX}`);
+    throw new ConstructError(`${prop} ${show(name)} is reserved by App Runner; allowed: names not starting with ${RESERVED_ENV_PREFIX}`);
   }
 }
 
