@@ -22,6 +22,10 @@ import {
   secretLikeName,
   validateEnvName,
   validateName,
+  validateOneOf,
+  validateOwnership,
+  type ConstructWaiver,
+  type WaiverOwnership,
   ConstructError,
   scoped,
 } from "./private/validate.js";
@@ -43,6 +47,14 @@ export const ECR_PULL_ACTIONS: readonly string[] = [
   "ecr:DescribeImages",
 ];
 
+/** `network_configuration.ip_address_type` of an App Runner service. */
+export const IpAddressType = {
+  IPV4: "IPV4",
+  DUAL_STACK: "DUAL_STACK",
+} as const;
+export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
+const IP_ADDRESS_TYPES: readonly IpAddressType[] = [IpAddressType.IPV4, IpAddressType.DUAL_STACK];
+
 export interface PrivateIngressProps {
   /** VPC the private service is reached from. */
   readonly vpcId: string;
@@ -52,10 +64,11 @@ export interface PrivateIngressProps {
   readonly name?: string;
 }
 
-export interface EnvironmentVariableOptions {
+export interface EnvironmentVariableOptions extends Partial<WaiverOwnership> {
   /**
-   * Why a variable whose name looks secret-like (e.g. `AUTH_MODE`) holds no secret.
-   * Without it such names are refused (rule AR-SEC-001).
+   * Why a variable whose name looks secret-like (e.g. `AUTH_MODE`) holds no secret. Needs `owner` and
+   * `expires`: the service writes it as a waiver of rule AR-SEC-001 for this one variable into the
+   * synthesized JSON, which the policy pass reports as waived with this justification.
    * @default - secret-like names are refused
    */
   readonly notASecret?: string;
@@ -84,6 +97,12 @@ export interface AppRunnerServiceProps {
   readonly vpcConnector?: VpcConnector;
   /** @default true */
   readonly isPubliclyAccessible?: boolean;
+  /**
+   * IP address type of the public endpoint: `IpAddressType.IPV4` or `IpAddressType.DUAL_STACK` (IPv4 and IPv6).
+   * App Runner offers dual stack only on a public endpoint.
+   * @default - not set: App Runner uses IPV4
+   */
+  readonly ipAddressType?: IpAddressType;
   /**
    * Required when `isPubliclyAccessible` is false: creates the `aws_apprunner_vpc_ingress_connection`.
    * @default - none (a public service)
@@ -144,6 +163,7 @@ export class AppRunnerService extends Construct {
   private readonly source: Source;
   private readonly variables: Record<string, string> = {};
   private readonly secrets: Record<string, Secret> = {};
+  private readonly waivers: ConstructWaiver[] = [];
 
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
     super(scope, id);
@@ -168,6 +188,12 @@ export class AppRunnerService extends Construct {
       if (!isPublic && !props.privateIngress) {
         throw new ConstructError(
           "privateIngress undefined on a private service (isPubliclyAccessible false); allowed: { vpcId, vpcEndpointId } so the service is reachable through an aws_apprunner_vpc_ingress_connection",
+        );
+      }
+      validateOneOf("ipAddressType", props.ipAddressType, IP_ADDRESS_TYPES);
+      if (!isPublic && props.ipAddressType === IpAddressType.DUAL_STACK) {
+        throw new ConstructError(
+          'ipAddressType "DUAL_STACK" is not supported on a private service (isPubliclyAccessible false); allowed: IPV4, or isPubliclyAccessible true',
         );
       }
       if (isPublic && props.privateIngress) {
@@ -229,6 +255,7 @@ export class AppRunnerService extends Construct {
             ? { egressType: "VPC", vpcConnectorArn: props.vpcConnector.vpcConnectorArn }
             : { egressType: "DEFAULT" },
           ingressConfiguration: { isPubliclyAccessible: isPublic },
+          ipAddressType: props.ipAddressType,
         },
         encryptionConfiguration: props.encryptionKey ? { kmsKey: arnOf(props.encryptionKey) } : undefined,
         tags,
@@ -251,9 +278,10 @@ export class AppRunnerService extends Construct {
           resourceArn: this.serviceArn,
           webAclArn: props.waf.webAclArn,
         });
-      } else if (props.waf?.disabledJustification) {
-        // Kept in the synthesized JSON next to the service so a reviewer (or a waiver) can find the reason.
+      } else if (props.waf?.disabledJustification && props.waf.disabledOwnership) {
+        // Kept in the synthesized JSON next to the service: a reviewer sees the reason, the policy pass a waiver.
         this.resource.addOverride("//.apprunner_guard.waf_disabled", props.waf.disabledJustification);
+        this.recordWaiver({ rule: "AR-NET-001", justification: props.waf.disabledJustification, ...props.waf.disabledOwnership });
         Annotations.of(this).addWarning(`WAF disabled for this service: ${props.waf.disabledJustification}`);
       }
 
@@ -277,6 +305,23 @@ export class AppRunnerService extends Construct {
       throw scoped(this, error);
     }
     this.variables[name] = value;
+    if (options.notASecret && secretLikeName(name)) {
+      this.recordWaiver({
+        rule: "AR-SEC-001",
+        attribute: `*.runtime_environment_variables.${name}`,
+        justification: options.notASecret,
+        ...validateOwnership("notASecret", options),
+      });
+    }
+  }
+
+  /**
+   * Writes a construct-level exception next to the service resource, where the policy pass reads it as
+   * a waiver of that rule on this service (and attribute), owned and expiring like a config waiver.
+   */
+  private recordWaiver(waiver: ConstructWaiver): void {
+    this.waivers.push(waiver);
+    this.resource.addOverride("//.apprunner_guard.waivers", this.waivers.map((w) => ({ ...w })));
   }
 
   private checkEnvironmentVariable(name: string, value: string, options: EnvironmentVariableOptions): void {
@@ -286,9 +331,10 @@ export class AppRunnerService extends Construct {
     const pattern = secretLikeName(name);
     if (pattern && !options.notASecret) {
       throw new ConstructError(
-        `environment variable "${name}" looks like a secret (matches /${pattern.source}/i); allowed: addSecret("${name}", Secret.fromSecretsManager(...)), or { notASecret: "why" } if it holds none`,
+        `environment variable "${name}" looks like a secret (matches /${pattern.source}/i); allowed: addSecret("${name}", Secret.fromSecretsManager(...)), or { notASecret: "why", owner, expires } if it holds none`,
       );
     }
+    if (pattern && options.notASecret) validateOwnership(`environment variable "${name}" notASecret`, options);
     if (credentialLikeValue(value)) {
       throw new ConstructError(
         `environment variable "${name}" has a value that looks like a credential; allowed: addSecret("${name}", Secret.fromSecretsManager(...))`,

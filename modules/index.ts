@@ -12,3 +12,4 @@ export * from "./vpc-connector.js";
 export * from "./vpc-ingress-connection.js";
 export * from "./waf.js";
 export { ConstructError } from "./private/validate.js";
+export type { ConstructWaiver, WaiverOwnership } from "./private/validate.js";

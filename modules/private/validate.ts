@@ -177,3 +177,33 @@ export function physicalName(construct: IConstruct, maxLength: number): string {
   const readable = construct.node.id.replace(/[^A-Za-z0-9_-]/g, "").replace(/^[^A-Za-z0-9]+/, "") || "svc";
   return `${readable.slice(0, Math.max(1, maxLength - hash.length - 1))}-${hash}`;
 }
+
+/** Who answers for a construct-level exception to a rule, and until when: the same fields as a config waiver. */
+export interface WaiverOwnership {
+  /** Team or person answerable for the exception. */
+  readonly owner: string;
+  /** Last day (UTC, YYYY-MM-DD) the exception holds; after it the policy pass reports the finding again. */
+  readonly expires: string;
+  /** Optional ticket or ADR reference. @default - none */
+  readonly ticket?: string;
+}
+
+/** A waiver as the constructs write it into `"//".apprunner_guard.waivers` of a resource (read by the policy pass). */
+export interface ConstructWaiver extends WaiverOwnership {
+  readonly rule: string;
+  readonly attribute?: string;
+  readonly justification: string;
+}
+
+export function validateOwnership(prop: string, waiver: Partial<WaiverOwnership> | undefined): WaiverOwnership {
+  const owner = waiver?.owner;
+  const expires = waiver?.expires;
+  if (typeof owner !== "string" || owner.trim() === "") {
+    throw new ConstructError(`${prop} owner ${show(owner)} is missing; allowed: the team or person answerable for the exception, with expires "YYYY-MM-DD"`);
+  }
+  const valid = typeof expires === "string" && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !Number.isNaN(Date.parse(`${expires}T00:00:00Z`)) && new Date(`${expires}T00:00:00Z`).toISOString().slice(0, 10) === expires;
+  if (!valid) {
+    throw new ConstructError(`${prop} expires ${show(expires)} is not a date; allowed: the last day the exception holds, "YYYY-MM-DD"`);
+  }
+  return { owner, expires: expires as string, ...(waiver?.ticket ? { ticket: waiver.ticket } : {}) };
+}

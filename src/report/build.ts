@@ -52,7 +52,13 @@ export function buildReport(options: BuildReportOptions): Report {
   const evaluations: ReportEvaluation[] = [];
   for (const { input, model, findings: raw } of checked) {
     for (const f of raw) {
-      const matching = waivers.filter((w) => w.rule === f.rule_id && globMatch(w.resource, f.resource));
+      const matching = waivers.filter(
+        (w) =>
+          w.rule === f.rule_id &&
+          globMatch(w.resource, f.resource) &&
+          (w.attribute === undefined || globMatch(w.attribute, f.attribute)) &&
+          (w.source === undefined || w.source.input === input.path),
+      );
       for (const w of matching) w.matched++;
       const waiver = matching.find((w) => w.state === "active") ?? null;
       const origin = model.resources[f.resource]?.origin;

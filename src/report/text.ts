@@ -35,7 +35,9 @@ export function renderText(raw: Report, options: TextOptions): string {
     lines.push("", paint("bold", resource) + paint("dim", `${at}  ${input}${line}`));
     for (const f of group) {
       const sev = paint(severityColor[f.severity], f.severity.toUpperCase().padEnd(width));
-      const status = f.status === "waived" ? paint("dim", ` (waived by ${f.waiver?.owner} until ${f.waiver?.expires})`) : "";
+      const by = f.waiver?.source ? `in construct ${f.waiver.source.construct_path ?? f.resource} ` : "";
+      const why = f.waiver?.source ? `: ${visible(f.waiver.justification)}` : "";
+      const status = f.status === "waived" ? paint("dim", ` (waived ${by}by ${f.waiver?.owner} until ${f.waiver?.expires}${why})`) : "";
       const attribute = f.attribute ? paint("dim", ` ${f.attribute}`) : "";
       lines.push(`  ${sev} ${f.rule_id}${attribute}  ${f.message}${status}`);
     }

@@ -7,6 +7,7 @@ import {
   ConstructError,
   Cpu,
   HealthCheck,
+  IpAddressType,
   Memory,
   Observability,
   PolicyStatement,
@@ -78,7 +79,7 @@ const cases: Array<[string, () => unknown, string]> = [
   ["reserved env name", () => service({ environmentVariables: { AWSAPPRUNNER_REGION: "x" } }), at("stack/Svc", 'environment variable "AWSAPPRUNNER_REGION" is reserved by App Runner; allowed: names not starting with AWSAPPRUNNER')],
   ["reserved secret name", () => service().addSecret("awsapprunnerDb", Secret.fromSecretsManager(SECRET_ARN)), at("stack/Svc", 'secret "awsapprunnerDb" is reserved by App Runner; allowed: names not starting with AWSAPPRUNNER')],
   ["empty env name", () => service().addEnvironmentVariable("", "x"), at("stack/Svc", 'environment variable "" is empty; allowed: a non-empty name not starting with AWSAPPRUNNER')],
-  ["secret-like plain variable", () => service({ environmentVariables: { DB_PASSWORD: "hunter2" } }), at("stack/Svc", 'environment variable "DB_PASSWORD" looks like a secret (matches /password/i); allowed: addSecret("DB_PASSWORD", Secret.fromSecretsManager(...)), or { notASecret: "why" } if it holds none')],
+  ["secret-like plain variable", () => service({ environmentVariables: { DB_PASSWORD: "hunter2" } }), at("stack/Svc", 'environment variable "DB_PASSWORD" looks like a secret (matches /password/i); allowed: addSecret("DB_PASSWORD", Secret.fromSecretsManager(...)), or { notASecret: "why", owner, expires } if it holds none')],
   ["credential-like value", () => service().addEnvironmentVariable("UPSTREAM", "AKIAABCDEFGHIJKLMNOP"), at("stack/Svc", 'environment variable "UPSTREAM" has a value that looks like a credential; allowed: addSecret("UPSTREAM", Secret.fromSecretsManager(...))')],
   ["ssm for secret-like name", () => service().addSecret("API_TOKEN", Secret.fromSsmParameter(PARAM_ARN)), at("stack/Svc", 'secret "API_TOKEN" is secret-like (matches /token/i) but comes from SSM Parameter Store; allowed: Secret.fromSecretsManager(...) for secret-like names')],
   ["duplicate name", () => { const s = service({ environmentVariables: { MODE: "a" } }); s.addSecret("MODE", Secret.fromSecretsManager(SECRET_ARN)); }, at("stack/Svc", 'environment variable "MODE" is already set; allowed: each name once across variables and secrets')],
@@ -97,7 +98,13 @@ const cases: Array<[string, () => unknown, string]> = [
   ["auto deploy on ECR Public", () => service({ source: Source.fromEcrPublic({ imageIdentifier: "public.ecr.aws/x/y:1" }), autoDeploymentsEnabled: true }), at("stack/Svc", "autoDeploymentsEnabled true is not supported for Source.fromEcrPublic; allowed: false (App Runner cannot watch ECR Public)")],
   // network
   ["public without waf", () => service({ waf: undefined }), at("stack/Svc", 'waf undefined on a public service (isPubliclyAccessible true); allowed: WafProtection.webAcl(webAclArn), WafProtection.disabled("justification"), or isPubliclyAccessible false')],
-  ["empty waf justification", () => WafProtection.disabled("  "), 'WafProtection.disabled justification "" is empty; allowed: a sentence saying why this public service needs no WAF'],
+  ["empty waf justification", () => WafProtection.disabled("  ", { owner: "edge", expires: "2027-01-31" }), 'WafProtection.disabled justification "" is empty; allowed: a sentence saying why this public service needs no WAF'],
+  ["waf opt-out without owner", () => WafProtection.disabled("behind CloudFront", { owner: " ", expires: "2027-01-31" }), 'WafProtection.disabled owner " " is missing; allowed: the team or person answerable for the exception, with expires "YYYY-MM-DD"'],
+  ["waf opt-out with a bad expiry", () => WafProtection.disabled("behind CloudFront", { owner: "edge", expires: "2027-02-30" }), 'WafProtection.disabled expires "2027-02-30" is not a date; allowed: the last day the exception holds, "YYYY-MM-DD"'],
+  ["notASecret without owner", () => service().addEnvironmentVariable("AUTH_MODE", "oidc", { notASecret: "a mode switch" }), at("stack/Svc", 'environment variable "AUTH_MODE" notASecret owner undefined is missing; allowed: the team or person answerable for the exception, with expires "YYYY-MM-DD"')],
+  ["notASecret without expiry", () => service().addEnvironmentVariable("AUTH_MODE", "oidc", { notASecret: "a mode switch", owner: "platform" }), at("stack/Svc", 'environment variable "AUTH_MODE" notASecret expires undefined is not a date; allowed: the last day the exception holds, "YYYY-MM-DD"')],
+  ["ip address type", () => service({ ipAddressType: "IPV6" as IpAddressType }), at("stack/Svc", 'ipAddressType "IPV6" is not supported; allowed: IPV4, DUAL_STACK')],
+  ["dual stack on a private service", () => service({ ipAddressType: IpAddressType.DUAL_STACK, isPubliclyAccessible: false, privateIngress: { vpcId: "v", vpcEndpointId: "e" } }), at("stack/Svc", 'ipAddressType "DUAL_STACK" is not supported on a private service (isPubliclyAccessible false); allowed: IPV4, or isPubliclyAccessible true')],
   ["private without ingress", () => service({ isPubliclyAccessible: false }), at("stack/Svc", "privateIngress undefined on a private service (isPubliclyAccessible false); allowed: { vpcId, vpcEndpointId } so the service is reachable through an aws_apprunner_vpc_ingress_connection")],
   ["ingress on public service", () => service({ privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" } }), at("stack/Svc", "privateIngress is set on a public service (isPubliclyAccessible true); allowed: isPubliclyAccessible false with privateIngress")],
   // instance policy guard
@@ -143,7 +150,8 @@ describe("accepted edge values", () => {
       ];
       for (const [cpu, memory] of pairs) service({ cpu, memory });
     }],
-    ["secret-like name with a justification", () => service().addEnvironmentVariable("AUTH_MODE", "oidc", { notASecret: "a mode switch, not a credential" })],
+    ["secret-like name with a justification", () => service().addEnvironmentVariable("AUTH_MODE", "oidc", { notASecret: "a mode switch, not a credential", owner: "platform", expires: "2027-01-31" })],
+    ["dual stack and IPv4 on a public service", () => { service({ ipAddressType: IpAddressType.DUAL_STACK }); service({ ipAddressType: IpAddressType.IPV4 }); }],
     ["SSM for a non-secret name", () => service().addSecret("FEATURE_FLAGS", Secret.fromSsmParameter(PARAM_ARN))],
     ["iam:PassRole with PassedToService", () => service().addToInstancePolicy(new PolicyStatement({ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/r"], conditions: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } }))],
     ["Deny with wildcards", () => service().addToInstancePolicy(new PolicyStatement({ effect: "Deny", actions: ["s3:*"], resources: ["*"] }))],
