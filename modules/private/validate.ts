@@ -7,13 +7,17 @@ import { createHash } from "node:crypto";
  * no stack trace, because the message says everything and the frames would point into this package.
  */
 export class ConstructError extends Error {
-  override readonly name = "ConstructError";
-  constructor(
-    readonly problem: string,
-    /** The construct the problem is in; undefined for a factory called before any construct exists. */
-    readonly constructPath?: string,
-  ) {
+  declare readonly name: "ConstructError";
+  /** The problem without the path. */
+  declare readonly problem: string;
+  /** The construct the problem is in; undefined for a factory called before any construct exists. */
+  declare readonly constructPath: string | undefined;
+  constructor(problem: string, constructPath?: string) {
     super(constructPath ? `${constructPath}: ${problem}` : problem);
+    // Not enumerable, so Node prints an uncaught one as its message line alone, not the message again in a property dump.
+    for (const [key, value] of [["name", "ConstructError"], ["problem", problem], ["constructPath", constructPath]] as const) {
+      Object.defineProperty(this, key, { value, enumerable: false, writable: false, configurable: true });
+    }
     this.stack = `${this.name}: ${this.message}`;
   }
 }

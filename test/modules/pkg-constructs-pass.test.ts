@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
@@ -8,6 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { AppRunnerService, IpAddressType, Source, WafProtection } from "../../modules/index.js";
 import type { Report } from "../../src/report/types.js";
 import { cli, ensureBuilt } from "../cli/helpers.js";
+import { repoRoot } from "../helpers/paths.js";
 
 /**
  * The constructs and the policy pass agree: what a construct accepts with a written-down, owned and
@@ -127,4 +129,27 @@ describe("AR-OPS-002 and dual stack, through the constructs", () => {
     const svc = Object.values((JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, { network_configuration: Record<string, unknown> }>> }).resource["aws_apprunner_service"]!)[0]!;
     expect(svc.network_configuration).toMatchObject({ ip_address_type: "DUAL_STACK", ingress_configuration: { is_publicly_accessible: true } });
   });
+});
+
+test("an app failing on a construct error prints the construct path and the problem once, with no stack frames", async () => {
+  const dir = join(repoRoot, "node_modules", ".cache", "apprunner-guard-pkg-errors");
+  mkdirSync(dir, { recursive: true });
+  const app = join(dir, "app.mjs");
+  writeFileSync(
+    app,
+    [
+      'import { App, TerraformStack } from "cdktf";',
+      `import { AppRunnerService, Cpu, Memory, Source, WafProtection } from "${join(repoRoot, "dist", "modules", "index.js")}";`,
+      'const stack = new TerraformStack(new App(), "api");',
+      'new AppRunnerService(stack, "Api", { source: Source.fromEcrPublic({ imageIdentifier: "public.ecr.aws/x/y:1" }), cpu: Cpu.ONE_VCPU, memory: Memory.EIGHT_GB, waf: WafProtection.webAcl("arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b") });',
+    ].join("\n"),
+  );
+  const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile(process.execPath, [app], { cwd: repoRoot }, (error, _stdout, stderr) => resolve({ code: error ? 1 : 0, stderr })),
+  );
+  const problem = 'cpu "1 vCPU" cannot pair with memory "8 GB"; allowed: 2 GB, 3 GB, 4 GB';
+  expect(r.code).toBe(1);
+  expect(r.stderr.split(problem)).toHaveLength(2);
+  expect(r.stderr).toContain(`ConstructError: api/Api: ${problem}`);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
 });
