@@ -47,6 +47,13 @@ describe("npm pack: what the tarball holds", () => {
     expect(files.filter((f) => f.startsWith("src/") && !f.startsWith("src/schemas/"))).toEqual([]);
   });
 
+  test("every entry point in package.json exports (., ./cdktf, ./cdktn) and bin is in the tarball", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };
+    const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)));
+    for (const target of [...targets, ...Object.values(pkg.bin)]) expect(files, target).toContain(target.replace(/^\.\//, ""));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining([".", "./cdktf", "./cdktn"]));
+  });
+
   test("no source map points at sources that are not shipped (none are shipped)", () => {
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     const js = files.filter((f) => f.endsWith(".js"));
