@@ -185,6 +185,7 @@ function checkWaiverRules(waivers: Waiver[], manifest: RuleManifest, subject: st
   waivers.forEach((w, index) => {
     if (!known.has(w.rule)) {
       const valid = [...known].sort(compare).join(", ");
+      if (w.source) throw new InputError(w.source.input, `${w.resource}: a construct waiver names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
       throw new InputError(subject, `invalid config: waiver ${index} names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
     }
   });

@@ -108,6 +108,17 @@ describe("construct-level justifications become owned, scoped waivers the pass h
   });
 });
 
+test("a construct waiver naming a rule the bundle does not have stops the run: exit 2, naming the file and resource", async () => {
+  const doc = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, { "//": { apprunner_guard: { waivers: Record<string, unknown>[] } } }>> };
+  const [name, svc] = Object.entries(doc.resource["aws_apprunner_service"]!)[0]!;
+  svc["//"].apprunner_guard.waivers[0]!.rule = "AR-NET-999";
+  const broken = join(mkdtempSync(join(tmpdir(), "pkg-badrule-")), "cdk.tf.json");
+  writeFileSync(broken, JSON.stringify(doc, null, 2));
+  const r = await cli(["check", broken]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(new RegExp(`^apprunner-guard: ${broken.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: aws_apprunner_service\\.${name}: a construct waiver names rule AR-NET-999, which rule set .* does not have \\(valid: AR-IAM-001, .*\\)\n$`));
+});
+
 describe("AR-OPS-002 and dual stack, through the constructs", () => {
   test("an image digest after a repository URL unknown until apply is pinned: no AR-OPS-002, no cannot-verify", async () => {
     const svc = Object.values((JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, { source_configuration: { image_repository: { image_identifier: string } } }>> }).resource["aws_apprunner_service"]!)[0]!;
