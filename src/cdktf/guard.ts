@@ -9,6 +9,7 @@ import { loadConfig } from "../load/config.js";
 import { loadFile } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
 import { checkInputs } from "../check.js";
+import { NO_SERVICES_NOTE } from "../report/build.js";
 import { nowFromEnv, writeReportDir } from "../report/files.js";
 import type { Report } from "../report/types.js";
 
@@ -34,6 +35,11 @@ export interface GuardOptions {
    * @default - APPRUNNER_GUARD_NOW when set, else the current time
    */
   readonly now?: Date;
+  /**
+   * Fail synth when the app synthesizes no aws_apprunner_service (the CLI's `--require-services`).
+   * @default false - a run with no service is accepted, with a warning saying so
+   */
+  readonly requireServices?: boolean;
   /**
    * Policy bundle location and wasm memory limit.
    * @default - the bundle shipped in this package (policies/dist), sha256-checked
@@ -99,6 +105,10 @@ export class ApprunnerGuard {
     this.report = report;
     const where = reportPath ? `; report: ${reportPath}` : "";
     const s = report.summary;
+    if (s.services === 0) {
+      if (this.options.requireServices) return [`apprunner-guard: requireServices: the app synthesizes no aws_apprunner_service, so nothing was checked${where}`];
+      this.flavour.addWarning(this.app, `apprunner-guard: ${NO_SERVICES_NOTE}`);
+    }
     if (s.accepted) {
       if (s.findings > 0) {
         this.flavour.addWarning(this.app, `apprunner-guard: ${s.findings} findings below ${report.fail_on}, none blocking${where}`);
