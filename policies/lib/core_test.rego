@@ -57,6 +57,20 @@ test_pass_services_and_types if {
 	lib.type_of("nope.x") == "" with input as m
 }
 
+test_pass_unknown_reason if {
+	r := {"unknown_reasons": {"a.0": "dynamic", "a.0.b": "other"}}
+	lib.unknown_reason(r, "a.0.b") == " (dynamic; other)"
+	lib.unknown_reason(r, "a.0.c") == " (dynamic)"
+	lib.unknown_reason(r, "x") == ""
+	lib.unknown_reason({}, "x") == ""
+}
+
+test_pass_is_sensitive if {
+	lib.is_sensitive({"sensitive": ["a.0.env"]}, "a.0.env.K")
+	not lib.is_sensitive({"sensitive": ["a.0.env.J"]}, "a.0.env.K")
+	not lib.is_sensitive({}, "a")
+}
+
 test_pass_visible_digest_only_for_unknown_values_with_a_whole_digest if {
 	p := "source_configuration.0.image_repository.0.image_identifier"
 	digest := "@sha256:3b0c7f1d8f5a4e2b9c6d1a0e7f4b2c9d8e1f0a3b6c5d4e7f2a1b0c9d8e7f6a5b"
