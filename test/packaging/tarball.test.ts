@@ -44,7 +44,9 @@ describe("npm pack: what the tarball holds", () => {
     for (const rule of manifest.rules) expect(files, rule.id).toContain(rule.readme);
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "package.json", "README.md", "bin/apprunner-guard.js", "policies/dist/policy.wasm", "policies/dist/rules.json"]));
     expect(files).toEqual(expect.arrayContaining(["dist/cdktn/index.js", "dist/cdktn/index.d.ts", "dist/cdktn/modules/index.js", "dist/src/cdktn/index.js", "dist/modules/index.js"]));
-    expect(files.filter((f) => f.startsWith("src/") && !f.startsWith("src/schemas/"))).toEqual([]);
+    // From src/ only what the compiled code reads at run time: the JSON Schemas and the IAM datasets, no TypeScript.
+    expect(files.filter((f) => f.startsWith("src/") && !/^src\/schemas\/[^/]+\.json$/.test(f) && !/^src\/data\/[^/]+\.json\.gz$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(["src/data/aws-managed-policies.json.gz", "src/data/iam-arn-formats.json.gz"]));
   });
 
   test("every entry point in package.json exports (., ./cdktf, ./cdktn) and bin is in the tarball", () => {
