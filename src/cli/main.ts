@@ -3,13 +3,14 @@ import { EngineError, ExitCode, InputError, errorMessage } from "../errors.js";
 import { toolVersion } from "../report/build.js";
 import { checkCommand } from "./commands/check.js";
 import { explainCommand } from "./commands/explain.js";
+import { modelCommand } from "./commands/model.js";
 import { rulesCommand } from "./commands/rules.js";
 import type { CliContext, CommandModuleFactory } from "./result.js";
 
 class UsageError extends Error {}
 
 /** Every command, one module each under commands/; add a new one here. */
-const COMMANDS: CommandModuleFactory[] = [checkCommand, rulesCommand, explainCommand];
+const COMMANDS: CommandModuleFactory[] = [checkCommand, rulesCommand, explainCommand, modelCommand];
 
 /**
  * The only place that knows exit codes: 0 accepted, 1 rejected, 2 usage or input error,

@@ -207,13 +207,6 @@ let cachedVersion: string | undefined;
 export const NO_SERVICES_NOTE =
   "No App Runner service (aws_apprunner_service) in the inputs: the rules had nothing to check. Pass the plan or stack that defines the service; --require-services makes this exit 1.";
 
-/** The package's home page (package.json `homepage`), which SARIF names as the tool's informationUri. */
-export function toolHomepage(): string {
-  cachedHomepage ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { homepage?: string }).homepage ?? "https://www.npmjs.com/package/apprunner-guard";
-  return cachedHomepage;
-}
-let cachedHomepage: string | undefined;
-
 export function toolVersion(): string {
   cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
   return cachedVersion;

@@ -15,6 +15,7 @@ interface CheckArgs {
   "report-dir"?: string;
   "max-bytes": number;
   "require-services": boolean;
+  "sarif-category"?: string;
 }
 
 export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> => ({
@@ -26,6 +27,7 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
+      .option("sarif-category", { type: "string", describe: "SARIF automationDetails.id category for code scanning (default: apprunner-guard/<input paths>)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
       .option("max-bytes", {
         type: "number",
@@ -55,8 +57,9 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     maxBytes: args["max-bytes"],
     now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
   });
-  if (args["report-dir"]) writeReportDir(args["report-dir"], report);
-  const stdout = renderers[args.format](report, { color: color && args.format === "text" });
+  const sarifCategory = args["sarif-category"];
+  if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
+  const stdout = renderers[args.format](report, { color: color && args.format === "text", sarifCategory });
   if (args["require-services"] && report.summary.services === 0) {
     return { stdout, stderr: "apprunner-guard: --require-services: the inputs contain no aws_apprunner_service, so nothing was checked\n", outcome: "rejected" };
   }
