@@ -71,6 +71,14 @@ test_pass_is_sensitive if {
 	not lib.is_sensitive({}, "a")
 }
 
+# A wholly unknown image_configuration covers its secrets map: its references are opaque entries.
+test_pass_env_entries_opaque_under_unknown_ancestor if {
+	mp := concat(".", [t.image_config_path, "runtime_environment_secrets"])
+	svc := t.with_refs(t.with_unknown(t.service("api", {}), [t.image_config_path]), {mp: ["aws_ssm_parameter.p"]})
+	entries := lib.env_entries(svc, "runtime_environment_secrets") with input as t.model([svc], {})
+	entries == {{"name": "", "name_unknown": true, "ref": "aws_ssm_parameter.p", "path": mp, "map_path": mp, "unknown": true, "value": null}}
+}
+
 test_pass_visible_digest_only_for_unknown_values_with_a_whole_digest if {
 	p := "source_configuration.0.image_repository.0.image_identifier"
 	digest := "@sha256:3b0c7f1d8f5a4e2b9c6d1a0e7f4b2c9d8e1f0a3b6c5d4e7f2a1b0c9d8e7f6a5b"
