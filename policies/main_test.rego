@@ -59,6 +59,6 @@ test_fail_missing_params_are_refused if {
 	count(r) == 1
 	some f in r
 	f.resource == "data.apprunner_guard.params"
-	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, required_tags, secret_name_patterns)")
+	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, non_secret_name_words, required_tags, secret_name_patterns)")
 	f.blocks == main.rule_ids
 }

@@ -1,6 +1,7 @@
 import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
 import type { Severity } from "./evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
+import { constructWaivers } from "./load/construct-waivers.js";
 import { loadInputs, type LoadedInput } from "./load/index.js";
 import { normalizeAll } from "./normalize/index.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
@@ -32,7 +33,8 @@ export interface PassOptions {
 
 /** Normalize, evaluate and report inputs that are already loaded (the CLI and the cdktf guard share this). */
 export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): Report {
-  const { config } = options;
+  // Waivers the constructs wrote into cdktf output join the config's (after them, so config indexes stay put).
+  const config = { ...options.config, waivers: [...options.config.waivers, ...constructWaivers(inputs)] };
   const parameters = { ...engine.manifest.params, ...config.params };
   const models = normalizeAll(inputs);
   const checked: CheckedInput[] = inputs.map((input, i) => {

@@ -642,6 +642,7 @@ class ModuleReader {
       unknown: scan.unknown,
       refs: scan.refs,
       ...(Object.keys(scan.reasons).length > 0 ? { unknown_reasons: scan.reasons } : {}),
+      ...(Object.keys(scan.suffixes).length > 0 ? { visible_suffix: scan.suffixes } : {}),
       origin: { construct_path: typeof meta?.path === "string" ? meta.path : null, file, line: config.line },
     };
   }
@@ -829,6 +830,8 @@ class TokenScan {
   readonly unknown: string[] = [];
   readonly refs: Record<string, string[]> = dict();
   readonly reasons: Record<string, string> = dict();
+  /** The literal text after the last `${...}` of an expression string (`${repo.url}@sha256:…` → `@sha256:…`). */
+  readonly suffixes: Record<string, string> = dict();
   constructor(
     private readonly file: string,
     private readonly rendered: Map<string, Unknown>,
@@ -838,6 +841,8 @@ class TokenScan {
     if (depth > MAX_DEPTH) throw new InputError(this.file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
     if (isExpression(value)) {
       this.mark(path, this.refsOf(value as string));
+      const tail = (value as string).slice((value as string).lastIndexOf("}") + 1);
+      if (tail.length > 0 && !tail.includes("${")) this.suffixes[path] = tail;
       return undefined;
     }
     if (Array.isArray(value)) {

@@ -13,6 +13,11 @@ export interface ModelResource {
   values: Record<string, unknown>;
   unknown: string[];
   refs: Record<string, string[]>;
+  /**
+   * For a value unknown until apply that is a string template (cdktf / tf.json), the literal text after
+   * its last `${...}`: what is visible of it before apply (e.g. an image digest after a repository URL).
+   */
+  visible_suffix?: Record<string, string>;
   /** Why a path cannot be known beyond "unknown until apply" (a dynamic block, several candidates). */
   unknown_reasons?: Record<string, string>;
   /** Paths Terraform marks sensitive in after_sensitive. */

@@ -1,5 +1,6 @@
 import { SEVERITIES, severityRank } from "../evaluate/rules.js";
 import { compare } from "../normalize/index.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import type { EvaluationStatus, Report, ReportFinding, ReportRule } from "./types.js";
 
@@ -21,6 +22,7 @@ export function renderMarkdown(report: Report): string {
     ? `no unwaived finding at or above **${report.fail_on}**`
     : `${s.blocking} blocking ${plural(s.blocking, "finding")} at or above **${report.fail_on}**`;
   out.push(`## apprunner-guard: ${verdict}`, "", `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${s.resources_checked} resources checked`, "");
+  if (s.services === 0) out.push(`> ⚠️ ${NO_SERVICES_NOTE}`, "");
 
   out.push("| severity | findings | waived |", "| --- | ---: | ---: |");
   for (const sev of SEVERITIES) out.push(`| ${sev} | ${s.by_severity[sev].fail} | ${s.by_severity[sev].waived} |`);

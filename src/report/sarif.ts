@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Severity } from "../evaluate/rules.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding, ReportRule } from "./types.js";
 
 /**
@@ -77,6 +78,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
       descriptor: { id: "results-over-github-display-limit" },
     });
   }
+  if (report.summary.services === 0) {
+    executionNotifications.push({ level: "warning", message: { text: NO_SERVICES_NOTE }, descriptor: { id: "no-apprunner-service" } });
+  }
   const category = sarifCategory(options.category, report);
 
   const sarif = {
@@ -114,6 +118,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
           fail_on: report.fail_on,
           accepted: report.summary.accepted,
           blocking: report.summary.blocking,
+          services: report.summary.services,
         },
       },
     ],

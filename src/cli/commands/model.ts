@@ -4,7 +4,7 @@ import { loadInputs } from "../../load/index.js";
 import { DEFAULT_MAX_BYTES } from "../../load/types.js";
 import { normalizeAll } from "../../normalize/index.js";
 import { describeFirstError, validator } from "../../schemas/ajv.js";
-import type { CommandResult } from "../result.js";
+import type { CliContext, CommandResult } from "../result.js";
 
 interface ModelArgs {
   path: string;
@@ -16,7 +16,7 @@ interface ModelArgs {
  *   apprunner-guard model plan.json > model.json
  *   opa eval -d policies -i model.json 'data.apprunner_guard.main.findings'
  */
-export const modelCommand: CommandModule<object, ModelArgs> = {
+export const modelCommand = (ctx: CliContext): CommandModule<object, ModelArgs> => ({
   command: "model <path>",
   describe: "Print the input model (JSON) of one plan, cdk.tf.json or *.tf.json folder, for opa eval and conftest",
   builder: (yargs: Argv) =>
@@ -31,10 +31,11 @@ export const modelCommand: CommandModule<object, ModelArgs> = {
           return value;
         },
       }) as unknown as Argv<ModelArgs>,
-  handler: () => {
-    // run by main.ts (runModelCommand), which alone maps results to exit codes.
+  handler: (args) => {
+    ctx.running = true;
+    ctx.result = runModelCommand(args);
   },
-};
+});
 
 export function runModelCommand(args: ArgumentsCamelCase<ModelArgs>): CommandResult {
   const inputs = loadInputs([args.path], { maxBytes: args["max-bytes"] });

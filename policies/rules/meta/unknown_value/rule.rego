@@ -103,6 +103,13 @@ findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until 
 	svc := input.resources[s]
 	some path, rules in service_values
 	lib.is_unknown(svc, path)
+	not settled_by_visible_part(svc, path)
+}
+
+# The image's digest is visible after an unknown repository URL: AR-OPS-002 has what it needs.
+settled_by_visible_part(svc, path) if {
+	path == "source_configuration.0.image_repository.0.image_identifier"
+	lib.visible_digest(svc, path)
 }
 
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input", lib.unknown_reason(svc, path)]), rules, [s]) if {
