@@ -201,7 +201,6 @@ test_pass_private_service_exported_to_unseen_stack if {
 	r == set()
 }
 
-
 image_path := "source_configuration.0.image_repository.0.image_identifier"
 
 unknown_image(suffix) := object.union(
@@ -215,7 +214,6 @@ test_pass_unknown_repository_url_with_visible_digest if {
 	r := rule.findings with input as t.model([svc], {})
 	r == set()
 }
-
 
 test_fail_ingress_connection_in_unseen_stack if {
 	why := "its ARN is exported (output cross-stack-output-x) to stack \"net\", which is not in the input"
