@@ -7,6 +7,7 @@ import { EngineError, errorMessage } from "../errors.js";
 import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
+import { namedTypesOf, Partitioner } from "./partition.js";
 import { loadManifest, severityRank, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
 
 /** What a rule returns, as the Rego entrypoint emits it. */
@@ -30,6 +31,25 @@ export interface EngineOptions {
   distDir?: string;
   /** Largest wasm memory in 64 KiB pages; past it evaluation fails closed instead of eating the machine. */
   maxMemoryPages?: number;
+  /**
+   * Partitioned evaluation (src/evaluate/partition.ts): "auto" (default) partitions a model of more
+   * than PARTITION_MIN_RESOURCES resources, "always" partitions any model (tests), "never" evaluates
+   * the whole model at once. A rule with `scope: "model"` in rules.json forces "never".
+   */
+  partition?: "auto" | "always" | "never";
+  /** Soft bound on one partition's JSON size in bytes (default 256 KiB). */
+  maxPartitionBytes?: number;
+}
+
+/** What the last evaluation did, for the benchmark's stage split. */
+export interface EvaluationStats {
+  partitions: number;
+  largest_partition_bytes: number;
+  /** Planning the partitions and rendering their JSON (ms). */
+  partition_ms: number;
+  /** The wasm calls, result parsing and the findings check (ms). */
+  evaluate_ms: number;
+  memory_pages: number;
 }
 
 /**
@@ -45,7 +65,18 @@ export class PolicyEngine {
     private readonly byId: Map<string, RuleInfo>,
     private readonly bundle: VerifiedBundle,
     private readonly maxMemoryPages: number,
-  ) {}
+    private readonly options: EngineOptions,
+  ) {
+    this.ownerTypes = new Set(manifest.rules.flatMap((r) => r.applies_to));
+    this.wholeModelRules = manifest.rules.filter((r) => r.scope === "model").map((r) => r.id);
+    this.namedTypes = namedTypesOf(bundle.wasm);
+  }
+
+  private readonly ownerTypes: ReadonlySet<string>;
+  private readonly wholeModelRules: string[];
+  private readonly namedTypes: (type: string) => boolean;
+  /** Filled by every evaluation (the benchmark reads it). */
+  lastStats: EvaluationStats | undefined;
 
   static async load(options: EngineOptions = {}): Promise<PolicyEngine> {
     const bundle = readVerifiedBundle(options);
@@ -76,7 +107,7 @@ export class PolicyEngine {
   private static from(bundle: VerifiedBundle, policy: LoadedPolicy, options: EngineOptions): PolicyEngine {
     const byPackage = new Map(bundle.manifest.rules.map((r) => [r.package, r]));
     const byId = new Map(bundle.manifest.rules.map((r) => [r.id, r]));
-    return new PolicyEngine(bundle.manifest, bundle.sha256, policy, byPackage, byId, bundle, memoryDescriptor(options).maximum);
+    return new PolicyEngine(bundle.manifest, bundle.sha256, policy, byPackage, byId, bundle, memoryDescriptor(options).maximum, options);
   }
 
   ruleForPackage(pkg: string): RuleInfo | undefined {
@@ -92,13 +123,72 @@ export class PolicyEngine {
     });
   }
 
-  /** The entrypoint's findings exactly as the Rego emits them (what native `opa eval` is compared with). */
+  /**
+   * The entrypoint's findings exactly as the Rego emits them (what native `opa eval` is compared with),
+   * evaluated partition by partition when the model is large (src/evaluate/partition.ts): the union
+   * of the partitions' findings, duplicates removed, equals a whole-model evaluation.
+   */
   evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
+    const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? "auto");
+    const partitioned = mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
+    const t0 = performance.now();
+    let partitionMs = 0;
+    const findings: RawFinding[] = [];
+    let count = 0;
+    let largest = 0;
+    try {
+      this.policy.setData({ apprunner_guard: { params } });
+      if (!partitioned) {
+        const text = JSON.stringify(model);
+        largest = text.length;
+        count = 1;
+        partitionMs = performance.now() - t0;
+        for (const f of this.evaluateText(model, text, params, text.length)) findings.push(f);
+      } else {
+        const partitioner = new Partitioner(model, {
+          ownerTypes: this.ownerTypes,
+          namedTypes: this.namedTypes,
+          maxBytes: this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES,
+        });
+        // One instance for every partition, sized once from the largest (its heap is reset per evaluation).
+        this.ensureMemory(partitioner.largestBytes, params);
+        const seen = new Set<string>();
+        let t = performance.now();
+        partitionMs += t - t0;
+        for (const part of partitioner.partitions()) {
+          const t1 = performance.now();
+          partitionMs += t1 - t;
+          count++;
+          largest = Math.max(largest, part.json.length);
+          for (const f of this.evaluateText(model, part.json, params, partitioner.largestBytes)) {
+            const key = JSON.stringify(f);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            findings.push(f);
+          }
+          t = performance.now();
+        }
+      }
+    } catch (error) {
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
+    }
+    this.lastStats = {
+      partitions: count,
+      largest_partition_bytes: largest,
+      partition_ms: Math.round(partitionMs * 10) / 10,
+      evaluate_ms: Math.round((performance.now() - t0 - partitionMs) * 10) / 10,
+      memory_pages: this.memoryPages(),
+    };
+    return findings;
+  }
+
+  /** One wasm evaluation of one (partition) model's JSON, its output checked against the findings schema. */
+  private evaluateText(model: InputModel, text: string, params: Record<string, unknown>, sizingBytes: number): RawFinding[] {
     let result: unknown;
     try {
-      const input = new TextEncoder().encode(JSON.stringify(model));
-      this.ensureMemory(input.byteLength);
-      this.policy.setData({ apprunner_guard: { params } });
+      const input = new TextEncoder().encode(text);
+      this.ensureMemory(Math.max(sizingBytes, input.byteLength), params);
       result = this.policy.evaluate(input.buffer, this.manifest.entrypoint);
     } catch (error) {
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
@@ -114,19 +204,36 @@ export class PolicyEngine {
   /**
    * OPA's allocator sizes its heap from the memory the instance starts with and then grows it a few
    * pages at a time; on a large input each grow cost V8 a garbage collection (a 10,000-resource plan
-   * took 48 s, nearly all GC). So a large input gets a fresh instance that starts big enough.
-   * Pages never touched cost no RAM.
+   * took 48 s, nearly all GC). So the instance starts big enough for the largest partition it will
+   * evaluate, with margin; pages never touched cost no RAM.
    */
-  private ensureMemory(inputBytes: number): void {
+  private ensureMemory(inputBytes: number, params: Record<string, unknown>): void {
     const pages = Math.min(this.maxMemoryPages, Math.ceil((inputBytes * WASM_BYTES_PER_INPUT_BYTE + 16 * 1024 * 1024) / WASM_PAGE));
-    const current = ((this.policy as unknown as WithMemory).mem?.buffer.byteLength ?? 0) / WASM_PAGE;
-    if (pages <= current) return;
+    if (pages <= this.memoryPages()) return;
     this.policy = loadPolicySync(this.bundle.wasm, { initial: pages, maximum: this.maxMemoryPages });
+    this.policy.setData({ apprunner_guard: { params } });
+  }
+
+  private memoryPages(): number {
+    return ((this.policy as unknown as WithMemory).mem?.buffer.byteLength ?? 0) / WASM_PAGE;
   }
 }
 
-/** OPA's wasm heap holds about 40 bytes per byte of input JSON (measured on the benchmark plans). */
-const WASM_BYTES_PER_INPUT_BYTE = 40;
+/** A model with more resources than this is evaluated in partitions (below it, one evaluation is cheaper). */
+export const PARTITION_MIN_RESOURCES = 400;
+const DEFAULT_PARTITION_BYTES = 256 * 1024;
+
+function countOver(record: Record<string, unknown>, limit: number): boolean {
+  let n = 0;
+  for (const _ in record) if (++n > limit) return true;
+  return false;
+}
+
+/**
+ * OPA's wasm heap holds 39–81 bytes per byte of input JSON (measured on three plan shapes); the
+ * margin covers the worst of them. Applied to the largest partition, not to the plan.
+ */
+const WASM_BYTES_PER_INPUT_BYTE = 96;
 const WASM_PAGE = 65_536;
 
 interface WithMemory {
