@@ -15,7 +15,8 @@ import type { InputModel } from "../normalize/index.js";
  *   then, transitively from everything included, every `refs` target and every address named
  *   anywhere in an included role's `iam.roles` entry (`via` of statements, managed policies,
  *   unresolved documents, `resource_refs`, and whatever field another version adds), the IAM entry
- *   of every included role, and every resource that has the same known `arn` as an included one
+ *   of every included role and every non-owner resource that references the role (what attaches
+ *   policies to it), and every resource that has the same known `arn` as an included one
  *   (literal-ARN links pick one of them).
  * - **Residual**: resources no owner reaches, but of a type the compiled policy names (found in the
  *   wasm's string constants, so a rule that selects by type is never starved), with their reach,
@@ -179,16 +180,37 @@ export class Partitioner {
         const arn = (res.values as { arn?: unknown }).arn;
         if (typeof arn === "string") for (const sib of this.byArn.get(arn) ?? []) visit(sib);
       }
-      const role = own(iam.roles, address);
-      if (role) forEachString(role, (s) => (own(resources, s) || own(iam.roles, s) ? visit(s) : undefined));
+      if (own(iam.roles, address)) {
+        for (const linked of this.roleLinks(address)) visit(linked);
+        // What attaches policies to the role (role policies, attachments) even when iam.roles names
+        // only the document: but never another owner (a service sharing the role is judged in its own partition).
+        for (const from of own(referencedBy, address) ?? []) if (!this.options.ownerTypes.has(this.addressType.get(from) ?? "")) visit(from);
+      }
     }
     return { resources: out, roles };
   }
 
+  /** Addresses named anywhere in a role's iam.roles entry (computed once per role). */
+  private roleLinks(address: string): string[] {
+    let links = this.roleLinkCache.get(address);
+    if (links === undefined) {
+      const { resources, iam } = this.model;
+      const found = new Set<string>();
+      forEachString(own(iam.roles, address), (s) => {
+        if (s !== address && (Object.hasOwn(resources, s) || Object.hasOwn(iam.roles, s))) found.add(s);
+      });
+      links = [...found];
+      this.roleLinkCache.set(address, links);
+    }
+    return links;
+  }
+
+  private readonly roleLinkCache = new Map<string, string[]>();
+
   private bytesOf(reach: { resources: Set<string>; roles: Set<string> }, group: Group): number {
     let bytes = 0;
-    for (const a of reach.resources) if (!group.resources.has(a)) bytes += this.resourceText(a).length + a.length * 3 + 16;
-    for (const r of reach.roles) if (!group.roles.has(r)) bytes += this.roleText(r).length + r.length + 8;
+    for (const a of reach.resources) if (!group.resources.has(a)) bytes += this.resourceText(a).length + a.length * 2 + 8;
+    for (const r of reach.roles) if (!group.roles.has(r)) bytes += this.roleText(r).length + 1;
     return bytes;
   }
 
@@ -203,7 +225,7 @@ export class Partitioner {
   private resourceText(address: string): string {
     let text = this.resourceJson.get(address);
     if (text === undefined) {
-      text = JSON.stringify(own(this.model.resources, address));
+      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.resources, address))}`;
       this.resourceJson.set(address, text);
     }
     return text;
@@ -212,7 +234,7 @@ export class Partitioner {
   private roleText(address: string): string {
     let text = this.roleJson.get(address);
     if (text === undefined) {
-      text = JSON.stringify(own(this.model.iam.roles, address));
+      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.iam.roles, address))}`;
       this.roleJson.set(address, text);
     }
     return text;
@@ -221,8 +243,8 @@ export class Partitioner {
   private render(group: Group): string {
     const { model, options } = this;
     const owners = new Set(group.owners);
-    const addresses = [...group.resources].sort();
-    const resources = addresses.map((a) => `${JSON.stringify(a)}:${this.resourceText(a)}`).join(",");
+    const addresses = [...group.resources];
+    const resources = addresses.map((a) => this.resourceText(a)).join(",");
 
     const byType = new Map<string, string[]>();
     for (const a of addresses) {
@@ -232,19 +254,19 @@ export class Partitioner {
       if (list) list.push(a);
       else byType.set(type, [a]);
     }
-    const byTypeJson = [...byType.keys()].sort().map((t) => `${JSON.stringify(t)}:${JSON.stringify(byType.get(t))}`).join(",");
+    const byTypeJson = [...byType.keys()].sort().map((t) => `${JSON.stringify(t)}:${JSON.stringify(byType.get(t)!.sort())}`).join(",");
 
     // referenced_by, filtered to the partition: keys are the partition's resources and what they point at.
     const keys = new Set<string>(addresses);
     for (const a of addresses) for (const targets of Object.values(own(model.resources, a)!.refs)) for (const t of targets) keys.add(t);
     const refBy: string[] = [];
-    for (const key of [...keys].sort()) {
+    for (const key of keys) {
       const from = own(model.referenced_by, key);
       if (!from) continue;
       const kept = from.filter((f) => group.resources.has(f));
       if (kept.length > 0) refBy.push(`${JSON.stringify(key)}:${JSON.stringify(kept)}`);
     }
-    const roles = [...group.roles].sort().map((r) => `${JSON.stringify(r)}:${this.roleText(r)}`).join(",");
+    const roles = [...group.roles].map((r) => this.roleText(r)).join(",");
 
     return (
       `{"model_version":${JSON.stringify(model.model_version)},"source":${JSON.stringify(model.source)},` +
