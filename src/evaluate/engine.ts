@@ -131,6 +131,7 @@ export class PolicyEngine {
   evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
     const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? "auto");
     const partitioned = mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
+    const maxBytes = Math.max(1, this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES);
     const t0 = performance.now();
     let partitionMs = 0;
     const findings: RawFinding[] = [];
@@ -139,28 +140,24 @@ export class PolicyEngine {
     try {
       this.policy.setData({ apprunner_guard: { params } });
       if (!partitioned) {
-        const text = JSON.stringify(model);
-        largest = text.length;
+        const text = new TextEncoder().encode(JSON.stringify(model));
+        largest = text.byteLength;
         count = 1;
         partitionMs = performance.now() - t0;
-        for (const f of this.evaluateText(model, text, params, text.length)) findings.push(f);
+        for (const f of this.evaluateBytes(model, text.buffer as ArrayBuffer, params)) findings.push(f);
       } else {
-        const partitioner = new Partitioner(model, {
-          ownerTypes: this.ownerTypes,
-          namedTypes: this.namedTypes,
-          maxBytes: this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES,
-        });
-        // One instance for every partition, sized once from the largest (its heap is reset per evaluation).
-        this.ensureMemory(partitioner.largestBytes, params);
+        const partitioner = new Partitioner(model, { ownerTypes: this.ownerTypes, namedTypes: this.namedTypes, maxBytes });
+        // One instance for every partition, sized up front for a partition at the bound (the largest
+        // they get unless one service alone reaches more; then it is re-created once, larger).
+        this.ensureMemory(maxBytes, params);
         const seen = new Set<string>();
         let t = performance.now();
-        partitionMs += t - t0;
         for (const part of partitioner.partitions()) {
           const t1 = performance.now();
           partitionMs += t1 - t;
           count++;
           largest = Math.max(largest, part.json.length);
-          for (const f of this.evaluateText(model, part.json, params, partitioner.largestBytes)) {
+          for (const f of this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params)) {
             const key = JSON.stringify(f);
             if (seen.has(key)) continue;
             seen.add(key);
@@ -183,13 +180,12 @@ export class PolicyEngine {
     return findings;
   }
 
-  /** One wasm evaluation of one (partition) model's JSON, its output checked against the findings schema. */
-  private evaluateText(model: InputModel, text: string, params: Record<string, unknown>, sizingBytes: number): RawFinding[] {
+  /** One wasm evaluation of one (partition) model's UTF-8 JSON, its output checked against the findings schema. */
+  private evaluateBytes(model: InputModel, input: ArrayBuffer, params: Record<string, unknown>): RawFinding[] {
     let result: unknown;
     try {
-      const input = new TextEncoder().encode(text);
-      this.ensureMemory(Math.max(sizingBytes, input.byteLength), params);
-      result = this.policy.evaluate(input.buffer, this.manifest.entrypoint);
+      this.ensureMemory(input.byteLength, params);
+      result = this.policy.evaluate(input, this.manifest.entrypoint);
     } catch (error) {
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }

@@ -41,14 +41,19 @@ export interface PartitionOptions {
 }
 
 export interface ModelPartition {
-  /** The partition as input-model JSON (what the wasm reads). */
-  json: string;
+  /** The partition as input-model JSON, UTF-8 (what the wasm reads; an ArrayBuffer of its own). */
+  json: Buffer;
   /** Owners judged in this partition (empty for a residual partition). */
   owners: string[];
   resources: number;
 }
 
 const KNOWN_TOP = new Set(["model_version", "source", "resources", "by_type", "referenced_by", "iam"]);
+
+interface Reach {
+  resources: Set<string>;
+  roles: Set<string>;
+}
 
 interface Group {
   owners: string[];
@@ -57,21 +62,25 @@ interface Group {
   bytes: number;
 }
 
-/** Plans the partitions and yields them one at a time (a partition's JSON is built only when asked for). */
+/**
+ * Plans the partitions and yields them one at a time: a partition's JSON is built just before it is
+ * evaluated and dropped after, so memory holds one partition, not all of them.
+ */
 export class Partitioner {
-  private readonly resourceJson = new Map<string, string>();
-  private readonly roleJson = new Map<string, string>();
+  /** UTF-8 JSON of `"address":resource` for the partition being built (cleared after each one). */
+  private readonly resourceJson = new Map<string, Buffer>();
+  private readonly roleJson = new Map<string, Buffer>();
   private readonly byArn = new Map<string, string[]>();
   private readonly fixedJson: string;
-  private readonly groups: Group[];
   private readonly addressType: Map<string, string>;
 
   constructor(
     private readonly model: InputModel,
     private readonly options: PartitionOptions,
   ) {
-    this.addressType = new Map(Object.values(model.resources).map((r) => [r.address, r.type]));
+    this.addressType = new Map();
     for (const r of Object.values(model.resources)) {
+      this.addressType.set(r.address, r.type);
       const arn = (r.values as { arn?: unknown }).arn;
       if (typeof arn === "string" && arn.startsWith("arn:")) {
         const list = this.byArn.get(arn);
@@ -80,46 +89,42 @@ export class Partitioner {
       }
     }
     this.fixedJson = this.unknownSectionsJson();
-    this.groups = this.plan();
-  }
-
-  /** Number of partitions planned. */
-  get count(): number {
-    return this.groups.length;
-  }
-
-  /** Estimated JSON size of the largest partition (bytes). */
-  get largestBytes(): number {
-    return this.groups.reduce((m, g) => Math.max(m, g.bytes), 0);
   }
 
   *partitions(): Generator<ModelPartition> {
-    for (const group of this.groups) yield { json: this.render(group), owners: group.owners, resources: group.resources.size };
+    for (const group of this.plan()) {
+      const json = this.render(group);
+      this.resourceJson.clear();
+      this.roleJson.clear();
+      yield { json, owners: group.owners, resources: group.resources.size };
+    }
   }
 
   // ---------------------------------------------------------------- planning
 
-  private plan(): Group[] {
+  private *plan(): Generator<Group> {
     const { model, options } = this;
     const owners: string[] = [];
-    for (const type of Object.keys(model.by_type).sort()) if (options.ownerTypes.has(type)) owners.push(...(model.by_type[type] ?? []));
+    for (const type of Object.keys(model.by_type)) if (options.ownerTypes.has(type)) owners.push(...(model.by_type[type] ?? []));
     owners.sort();
 
-    const groups: Group[] = [];
     const reached = new Set<string>();
-    const reachedRoles = new Set<string>();
     let current: Group | null = null;
+    const add = function* (this: Partitioner, reach: Reach, owner: string | null): Generator<Group> {
+      if (current && current.bytes + this.bytesOf(reach, current) > options.maxBytes) {
+        yield current;
+        current = null;
+      }
+      current ??= { owners: [], resources: new Set(), roles: new Set(), bytes: 0 };
+      if (owner !== null) current.owners.push(owner);
+      this.merge(current, reach);
+    }.bind(this);
+
     for (const owner of owners) {
       const reach = this.reach([owner], true);
-      if (current && current.bytes + this.bytesOf(reach, current) > options.maxBytes) current = null;
-      if (!current) {
-        current = { owners: [], resources: new Set(), roles: new Set(), bytes: 0 };
-        groups.push(current);
-      }
-      current.owners.push(owner);
-      this.merge(current, reach);
       for (const a of reach.resources) reached.add(a);
-      for (const r of reach.roles) reachedRoles.add(r);
+      for (const r of reach.roles) reached.add(r);
+      yield* add(reach, owner);
     }
 
     // Residual: what no owner reaches but a rule could select by type (or a role entry of its own).
@@ -128,27 +133,20 @@ export class Partitioner {
       if (options.ownerTypes.has(type) || !options.namedTypes(type)) continue;
       for (const a of addresses) if (!reached.has(a)) residual.push(a);
     }
-    for (const role of Object.keys(model.iam.roles)) if (!reached.has(role) && !reachedRoles.has(role)) residual.push(role);
+    for (const role of Object.keys(model.iam.roles)) if (!reached.has(role)) residual.push(role);
     residual.sort();
-    current = null;
-    const placed = new Set<string>();
     for (const start of residual) {
-      if (placed.has(start)) continue;
+      if (reached.has(start)) continue;
       const reach = this.reach([start], false);
-      for (const a of reach.resources) placed.add(a);
-      for (const r of reach.roles) placed.add(r);
-      if (current && current.bytes + this.bytesOf(reach, current) > options.maxBytes) current = null;
-      if (!current) {
-        current = { owners: [], resources: new Set(), roles: new Set(), bytes: 0 };
-        groups.push(current);
-      }
-      this.merge(current, reach);
+      for (const a of reach.resources) reached.add(a);
+      for (const r of reach.roles) reached.add(r);
+      yield* add(reach, null);
     }
-    return groups;
+    if (current) yield current;
   }
 
   /** Everything the rules can reach from the start addresses, following the model's link fields. */
-  private reach(start: string[], incoming: boolean): { resources: Set<string>; roles: Set<string> } {
+  private reach(start: string[], incoming: boolean): Reach {
     const { resources, referenced_by: referencedBy, iam } = this.model;
     const out = new Set<string>();
     const roles = new Set<string>();
@@ -207,14 +205,14 @@ export class Partitioner {
 
   private readonly roleLinkCache = new Map<string, string[]>();
 
-  private bytesOf(reach: { resources: Set<string>; roles: Set<string> }, group: Group): number {
+  private bytesOf(reach: Reach, group: Group): number {
     let bytes = 0;
     for (const a of reach.resources) if (!group.resources.has(a)) bytes += this.resourceText(a).length + a.length * 2 + 8;
     for (const r of reach.roles) if (!group.roles.has(r)) bytes += this.roleText(r).length + 1;
     return bytes;
   }
 
-  private merge(group: Group, reach: { resources: Set<string>; roles: Set<string> }): void {
+  private merge(group: Group, reach: Reach): void {
     group.bytes += this.bytesOf(reach, group);
     for (const a of reach.resources) group.resources.add(a);
     for (const r of reach.roles) group.roles.add(r);
@@ -222,29 +220,28 @@ export class Partitioner {
 
   // ---------------------------------------------------------------- rendering
 
-  private resourceText(address: string): string {
+  private resourceText(address: string): Buffer {
     let text = this.resourceJson.get(address);
     if (text === undefined) {
-      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.resources, address))}`;
+      text = Buffer.from(`${JSON.stringify(address)}:${JSON.stringify(own(this.model.resources, address))}`);
       this.resourceJson.set(address, text);
     }
     return text;
   }
 
-  private roleText(address: string): string {
+  private roleText(address: string): Buffer {
     let text = this.roleJson.get(address);
     if (text === undefined) {
-      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.iam.roles, address))}`;
+      text = Buffer.from(`${JSON.stringify(address)}:${JSON.stringify(own(this.model.iam.roles, address))}`);
       this.roleJson.set(address, text);
     }
     return text;
   }
 
-  private render(group: Group): string {
+  private render(group: Group): Buffer {
     const { model, options } = this;
     const owners = new Set(group.owners);
     const addresses = [...group.resources];
-    const resources = addresses.map((a) => this.resourceText(a)).join(",");
 
     const byType = new Map<string, string[]>();
     for (const a of addresses) {
@@ -266,13 +263,24 @@ export class Partitioner {
       const kept = from.filter((f) => group.resources.has(f));
       if (kept.length > 0) refBy.push(`${JSON.stringify(key)}:${JSON.stringify(kept)}`);
     }
-    const roles = [...group.roles].map((r) => this.roleText(r)).join(",");
 
-    return (
-      `{"model_version":${JSON.stringify(model.model_version)},"source":${JSON.stringify(model.source)},` +
-      `"resources":{${resources}},"by_type":{${byTypeJson}},"referenced_by":{${refBy.join(",")}},` +
-      `"iam":{"roles":{${roles}}${this.fixedIamJson()}}${this.fixedJson}}`
-    );
+    const pieces: Buffer[] = [Buffer.from(`{"model_version":${JSON.stringify(model.model_version)},"source":${JSON.stringify(model.source)},"resources":{`)];
+    const comma = Buffer.from(",");
+    addresses.forEach((a, i) => {
+      if (i > 0) pieces.push(comma);
+      pieces.push(this.resourceText(a));
+    });
+    pieces.push(Buffer.from(`},"by_type":{${byTypeJson}},"referenced_by":{${refBy.join(",")}},"iam":{"roles":{`));
+    [...group.roles].forEach((r, i) => {
+      if (i > 0) pieces.push(comma);
+      pieces.push(this.roleText(r));
+    });
+    pieces.push(Buffer.from(`}${this.fixedIamJson()}}${this.fixedJson}}`));
+    // A Buffer of its own (never a slice of Node's shared pool): the engine hands its ArrayBuffer to wasm.
+    const out = Buffer.alloc(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) at += p.copy(out, at);
+    return out;
   }
 
   /** Model sections this file does not know, copied whole into every partition (",key:value..."). */

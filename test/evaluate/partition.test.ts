@@ -102,7 +102,7 @@ describe("what a partition carries", () => {
     const judged: string[] = [];
     const copied = new Set<string>();
     for (const part of new Partitioner(m, { ownerTypes: owners, namedTypes: named, maxBytes: 20_000 }).partitions()) {
-      const p = JSON.parse(part.json) as InputModel;
+      const p = JSON.parse(part.json.toString()) as InputModel;
       expect(validate(p), JSON.stringify(validate.errors?.[0])).toBe(true);
       expect(p.by_type.aws_apprunner_service ?? []).toEqual(part.owners);
       judged.push(...part.owners);
@@ -132,7 +132,7 @@ describe("what a partition carries", () => {
     svc.refs["source_configuration.0.image_repository.0.image_configuration.0.runtime_environment_variables.PEER"] = ["aws_apprunner_service.svc0001"];
     const parts = [...new Partitioner(m, { ownerTypes: owners, namedTypes: named, maxBytes: 1 }).partitions()];
     const p2 = parts.find((p) => p.owners.includes("aws_apprunner_service.svc0002"))!;
-    const parsed = JSON.parse(p2.json) as InputModel;
+    const parsed = JSON.parse(p2.json.toString()) as InputModel;
     expect(parsed.resources["aws_apprunner_service.svc0001"]).toBeDefined();
     expect(parsed.by_type.aws_apprunner_service).toEqual(["aws_apprunner_service.svc0002"]);
   });
@@ -142,7 +142,7 @@ describe("what a partition carries", () => {
     m.future = { note: "added by a later model version" };
     (m.iam as Record<string, unknown>).external = ["arn:aws:iam::123456789012:role/x"];
     for (const part of new Partitioner(m, { ownerTypes: owners, namedTypes: named, maxBytes: 1 }).partitions()) {
-      const p = JSON.parse(part.json);
+      const p = JSON.parse(part.json.toString());
       expect(p.future).toEqual(m.future);
       expect(p.iam.external).toEqual(["arn:aws:iam::123456789012:role/x"]);
     }
