@@ -140,6 +140,8 @@ _probe_arns := [
 ]
 
 matches_any_arn(r) if {
+	# Without a wildcard a pattern matches only itself, never three different ARNs: skip the probes.
+	has_wildcard(r)
 	every arn in _probe_arns {
 		wildcard_match(r, arn)
 	}
@@ -150,6 +152,7 @@ matches_any_arn(r) if {
 _probe_actions := ["iam:passrole", "s3:getobject", "ec2:runinstances", "zz-apprunner-guard:probe"]
 
 matches_every_action(a) if {
+	has_wildcard(a)
 	every action in _probe_actions {
 		action_matches(a, action)
 	}

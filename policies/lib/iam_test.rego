@@ -67,3 +67,16 @@ test_is_allow_fails_closed_on_odd_effects if {
 	lib.is_allow({"effect": ""})
 	not lib.is_allow({"effect": "Deny"})
 }
+
+test_pass_any_arn_and_every_action if {
+	lib.matches_any_arn("*")
+	lib.matches_any_arn("arn:*")
+	lib.matches_any_arn("arn:aws:*:*:*:*")
+	not lib.matches_any_arn("arn:aws:s3:::b")
+	not lib.matches_any_arn("arn:aws:s3:::*")
+	lib.matches_every_action("*")
+	lib.matches_every_action("*:*")
+	lib.matches_every_action("?*")
+	not lib.matches_every_action("s3:getobject")
+	not lib.matches_every_action("s3:*")
+}
