@@ -129,7 +129,7 @@ export class PolicyEngine {
    * of the partitions' findings, duplicates removed, equals a whole-model evaluation.
    */
   evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
-    const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? "auto");
+    const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? partitionFromEnv());
     const partitioned = mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
     const maxBytes = Math.max(1, this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES);
     const t0 = performance.now();
@@ -218,6 +218,12 @@ export class PolicyEngine {
 /** A model with more resources than this is evaluated in partitions (below it, one evaluation is cheaper). */
 export const PARTITION_MIN_RESOURCES = 400;
 const DEFAULT_PARTITION_BYTES = 256 * 1024;
+
+/** APPRUNNER_GUARD_PARTITION=never|always|auto: the benchmark's before/after switch (default auto). */
+function partitionFromEnv(): "auto" | "always" | "never" {
+  const v = process.env.APPRUNNER_GUARD_PARTITION;
+  return v === "never" || v === "always" ? v : "auto";
+}
 
 function countOver(record: Record<string, unknown>, limit: number): boolean {
   let n = 0;
