@@ -131,8 +131,8 @@ export function renderMarkdown(results, notes = "") {
     L.push("");
     L.push("Stage split in process (first runs, minimum of each stage):");
     L.push("");
-    L.push(`| services | ${STAGES.join(" | ")} | start-up | partitions | largest partition | wasm memory | process peak RSS |`);
-    L.push(`| ---: | ${STAGES.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: |`);
+    L.push(`| services | ${STAGES.join(" | ")} | start-up | partitions | largest partition | wasm memory | peak RSS by the end of normalize | process peak RSS |`);
+    L.push(`| ---: | ${STAGES.map(() => "---:").join(" | ")} | ---: | ---: | ---: | ---: | ---: | ---: |`);
     for (const r of rows.filter((x) => !x.skipped)) {
       const st = r.stages;
       if (!st || st.error) {
@@ -140,7 +140,7 @@ export function renderMarkdown(results, notes = "") {
         continue;
       }
       L.push(
-        `| ${r.services.toLocaleString("en")} | ${STAGES.map((k) => fmtMs(st.ms[k])).join(" | ")} | ${fmtMs(st.ms.startup)} | ${st.partitions ?? "–"} | ${st.largest_partition_bytes ? `${(st.largest_partition_bytes / 1024).toFixed(0)} KiB` : "–"} | ${st.wasm_memory_mb ?? "–"} MB | ${st.max_rss_mb} MB |`,
+        `| ${r.services.toLocaleString("en")} | ${STAGES.map((k) => fmtMs(st.ms[k])).join(" | ")} | ${fmtMs(st.ms.startup)} | ${st.partitions ?? "–"} | ${st.largest_partition_bytes ? `${(st.largest_partition_bytes / 1024).toFixed(0)} KiB` : "–"} | ${st.wasm_memory_mb ?? "–"} MB | ${st.rss_after_normalize_mb ?? "–"} MB | ${st.max_rss_mb} MB |`,
       );
     }
     L.push("");

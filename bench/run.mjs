@@ -149,7 +149,7 @@ function stages(file, n, modelOut, paramsOut) {
     if (r.status !== 0) return { error: String(r.stderr || r.error || `exit ${r.status}`).slice(-400) };
     runs.push(JSON.parse(r.stdout.trim().split("\n").pop()));
   }
-  const out = { ...runs[0], ms: {}, max_rss_mb: Math.max(...runs.map((r) => r.max_rss_mb)) };
+  const out = { ...runs[0], ms: {}, max_rss_mb: Math.max(...runs.map((r) => r.max_rss_mb)), rss_after_normalize_mb: Math.max(...runs.map((r) => r.rss_after_normalize_mb)) };
   for (const k of Object.keys(runs[0].ms)) out.ms[k] = Math.min(...runs.map((r) => r.ms[k]));
   return out;
 }

@@ -50,6 +50,7 @@ const model = normalize(input);
 input.text = text = "";
 input.document = document = {};
 const t3 = now();
+const rssAfterNormalize = Math.round(process.resourceUsage().maxRSS / 1024);
 const findings = engine.evaluate(model, parameters);
 const t4 = now();
 const report = buildReport({ checked: [{ input, model, findings }], manifest: engine.manifest, wasmSha256: engine.wasmSha256, config, parameters, failOn: "high", now: new Date() });
@@ -77,6 +78,8 @@ const result = {
     report: round(t5 - t4),
     total: round(t5 - t0),
   },
+  /** Peak RSS up to the end of normalize (file text + parsed document + model), then for the whole run. */
+  rss_after_normalize_mb: rssAfterNormalize,
   max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 };
 if (opt("model-out")) writeFileSync(opt("model-out"), JSON.stringify(model));

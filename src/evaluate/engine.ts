@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import * as opaWasm from "@open-policy-agent/opa-wasm";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
@@ -72,6 +73,7 @@ export class PolicyEngine {
     this.namedTypes = namedTypesOf(bundle.wasm);
   }
 
+  private compiled: object | undefined;
   private readonly ownerTypes: ReadonlySet<string>;
   private readonly wholeModelRules: string[];
   private readonly namedTypes: (type: string) => boolean;
@@ -204,15 +206,30 @@ export class PolicyEngine {
    * evaluate, with margin; pages never touched cost no RAM.
    */
   private ensureMemory(inputBytes: number, params: Record<string, unknown>): void {
-    const pages = Math.min(this.maxMemoryPages, Math.ceil((inputBytes * WASM_BYTES_PER_INPUT_BYTE + 16 * 1024 * 1024) / WASM_PAGE));
+    const pages = Math.min(this.maxMemoryPages, pagesFor(inputBytes));
     if (pages <= this.memoryPages()) return;
-    this.policy = loadPolicySync(this.bundle.wasm, { initial: pages, maximum: this.maxMemoryPages });
+    // Compiled once; a larger instance is only a new instantiation.
+    this.compiled ??= new WasmModule(this.bundle.wasm);
+    // opa-wasm's loadPolicySync takes a compiled WebAssembly.Module as well as bytes.
+    this.policy = loadPolicySync(this.compiled as unknown as Buffer, { initial: pages, maximum: this.maxMemoryPages });
     this.policy.setData({ apprunner_guard: { params } });
   }
 
   private memoryPages(): number {
     return ((this.policy as unknown as WithMemory).mem?.buffer.byteLength ?? 0) / WASM_PAGE;
   }
+}
+
+/**
+ * The worker-thread hook. Partitions are independent, so a machine with more cores could evaluate
+ * them in parallel, one wasm instance per worker thread, and merge the findings exactly as the loop
+ * in evaluateRaw does. Not taken here: on the 2-core machine this project is measured on, the pass
+ * after load and normalize is a fraction of the wall time, and a worker pays start-up, its own wasm
+ * compile and a copy of every partition (docs/benchmarks.md). This is how many workers such a pool
+ * would use: every core but the one the main thread keeps for load, normalize and report.
+ */
+export function partitionWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** A model with more resources than this is evaluated in partitions (below it, one evaluation is cheaper). */
@@ -283,8 +300,17 @@ function readVerifiedBundle(options: EngineOptions): VerifiedBundle {
 }
 
 function memoryDescriptor(options: EngineOptions): { initial: number; maximum: number } {
-  return { initial: 32, maximum: options.maxMemoryPages ?? 32_768 };
+  const maximum = options.maxMemoryPages ?? 32_768;
+  // Big enough for a partition at the bound from the start (pages never touched cost no RAM).
+  return { initial: Math.min(maximum, pagesFor(options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES)), maximum };
 }
+
+function pagesFor(inputBytes: number): number {
+  return Math.ceil((inputBytes * WASM_BYTES_PER_INPUT_BYTE + 16 * 1024 * 1024) / WASM_PAGE);
+}
+
+/** The global WebAssembly.Module (this project's TypeScript lib has no DOM/WebAssembly values). */
+const WasmModule = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly.Module;
 
 // The package's ESM entry re-exports only loadPolicy by name; loadPolicySync lives on the default export.
 const loadPolicySync = ((opaWasm as unknown as { default?: typeof opaWasm }).default ?? opaWasm).loadPolicySync;
