@@ -27,7 +27,8 @@ import type { InputModel } from "../normalize/index.js";
  * - `referenced_by` keeps only the partition's resources; `source` and `model_version` are copied.
  *
  * A rule whose METADATA declares `custom.scope: model` (a cross-service check) makes the engine
- * evaluate the whole model in one piece instead; so does a model at or below the size bound.
+ * evaluate the whole model in one piece instead; so does a small model (PARTITION_MIN_RESOURCES in
+ * engine.ts), where one evaluation is cheaper.
  * test/evaluate/partition.test.ts is the guard: findings of the partitions equal those of the whole
  * model on every fixture, on generated plans of three shapes, and on ../shared/realcases.
  */
