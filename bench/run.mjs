@@ -9,9 +9,10 @@
 //   BENCH_SIZES=100,1000 npm run bench              # quick rerun
 //   BENCH_SIZES=1000 BENCH_SHAPES=modules BENCH_REPS=1 BENCH_CHECKOV=0 npm run bench -- --no-docs
 //
-// Every run is a FIRST run: a fresh process, no warm-up (what a CI job pays). Each figure is the
-// minimum wall time of BENCH_REPS runs (default 3; 1 at 10,000 services unless BENCH_REPS_10K says
-// otherwise); peak RSS is the largest of those runs (/usr/bin/time -f %M, the child's maxrss).
+// Every run is a FIRST run: a fresh process, no warm-up (what a CI job pays). The tools run in turn
+// on each file (A B C, A B C, ...) so they meet the same load; each figure is the minimum wall time
+// (and, separately, the minimum CPU time) of BENCH_REPS runs (default 3; 1 at 10,000 services unless
+// BENCH_REPS_10K says otherwise); peak RSS is the largest of those runs (/usr/bin/time, maxrss).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, totalmem } from "node:os";
@@ -91,7 +92,7 @@ const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 /** One fresh process: wall ms, peak RSS (MB), exit code, and what `count` reads from stdout. */
 function measureOnce(cmd, cmdArgs, { okCodes = [0, 1], env: extra, count, timeoutS = TIMEOUT_S } = {}) {
   const rssFile = join(OUT, "rss.txt");
-  const [bin, binArgs] = TIME ? [TIME, ["-f", "%M", "-o", rssFile, cmd, ...cmdArgs]] : [cmd, cmdArgs];
+  const [bin, binArgs] = TIME ? [TIME, ["-f", "%M %U %S", "-o", rssFile, cmd, ...cmdArgs]] : [cmd, cmdArgs];
   const t0 = performance.now();
   const r = spawnSync(bin, binArgs, {
     stdio: ["ignore", count ? "pipe" : "ignore", "pipe"],
@@ -106,9 +107,11 @@ function measureOnce(cmd, cmdArgs, { okCodes = [0, 1], env: extra, count, timeou
     return { ms, error: `exit ${r.status}: ${said.slice(0, 300)}` };
   }
   let rss = null;
+  let cpu = null;
   if (TIME) {
-    const kb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+    const [kb, user, sys] = readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
     rss = Number.isFinite(kb) ? kb / 1024 : null;
+    cpu = Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : null;
   }
   let findings;
   if (count) {
@@ -118,23 +121,44 @@ function measureOnce(cmd, cmdArgs, { okCodes = [0, 1], env: extra, count, timeou
       findings = null;
     }
   }
-  return { ms, rss, findings };
+  return { ms, rss, cpu, findings };
 }
 
-/** Min wall, max RSS over n first runs. */
+/** Min wall, min CPU, max RSS over n first runs. */
 function measure(label, n, cmd, cmdArgs, options = {}) {
-  const runs = [];
+  return measureInterleaved(n, [{ key: label, label, cmd, args: cmdArgs, options }])[label];
+}
+
+/**
+ * Several tools on the same file, run in turn (A B C, A B C, ...) so that each meets the same
+ * machine load; per tool the minimum wall and CPU time (user + sys) and the largest peak RSS.
+ */
+function measureInterleaved(n, specs) {
+  const runs = Object.fromEntries(specs.map((s) => [s.key, []]));
+  const failed = {};
   for (let i = 0; i < n; i++) {
-    const r = measureOnce(cmd, cmdArgs, i === 0 ? options : { ...options, count: undefined });
-    if (r.error) {
-      log(`  ${label}: FAILED (${r.error})`);
-      return { error: r.error, runs: runs.length, ms: runs.length ? Math.min(...runs.map((x) => x.ms)) : null };
+    for (const s of specs) {
+      if (failed[s.key]) continue;
+      const r = measureOnce(s.cmd, s.args, i === 0 ? s.options : { ...s.options, count: undefined });
+      if (r.error) {
+        log(`  ${s.label}: FAILED (${r.error})`);
+        failed[s.key] = r.error;
+      } else runs[s.key].push(r);
     }
-    runs.push(r);
   }
-  const out = { ms: Math.min(...runs.map((r) => r.ms)), rss_mb: Math.max(...runs.map((r) => r.rss ?? 0)) || null, runs: n, all_ms: runs.map((r) => Math.round(r.ms)) };
-  if (runs[0]?.findings !== undefined) out.findings = runs[0].findings;
-  log(`  ${label}: ${fmtMs(out.ms)} (min of ${n}), peak RSS ${out.rss_mb?.toFixed(0)} MB${out.findings !== undefined ? `, ${out.findings} findings` : ""}`);
+  const out = {};
+  for (const s of specs) {
+    const rs = runs[s.key];
+    if (failed[s.key]) {
+      out[s.key] = { error: failed[s.key], runs: rs.length, ms: rs.length ? Math.min(...rs.map((x) => x.ms)) : null };
+      continue;
+    }
+    const o = { ms: Math.min(...rs.map((r) => r.ms)), cpu_ms: Math.min(...rs.map((r) => r.cpu ?? Infinity)), rss_mb: Math.max(...rs.map((r) => r.rss ?? 0)) || null, runs: rs.length, all_ms: rs.map((r) => Math.round(r.ms)) };
+    if (!Number.isFinite(o.cpu_ms)) o.cpu_ms = null;
+    if (rs[0]?.findings !== undefined) o.findings = rs[0].findings;
+    log(`  ${s.label}: ${fmtMs(o.ms)} wall, ${o.cpu_ms ? fmtMs(o.cpu_ms) : "?"} CPU (min of ${rs.length}), peak RSS ${o.rss_mb?.toFixed(0)} MB${o.findings !== undefined ? `, ${o.findings} findings` : ""}`);
+    out[s.key] = o;
+  }
   return out;
 }
 
@@ -187,22 +211,26 @@ for (const shape of SHAPES) {
     row.stages = stages(files.plan, k, model, paramsFile);
     if (row.stages.error) log(`  stages FAILED: ${row.stages.error}`);
     else log(`  stages (ms, min of ${k}): ${JSON.stringify(row.stages.ms)}; ${row.stages.partitions} partitions, largest ${(row.stages.largest_partition_bytes / 1024).toFixed(0)} KiB`);
-    row.parse_cli = measure("node + JSON.parse", k, "node", ["-e", "JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'))", files.plan]);
-    row.ours_cli = measure("ours: CLI", k, "node", ["bin/apprunner-guard.js", "check", files.plan, "--format", "json"], { count: (r) => r.findings.length });
+    const cli = ["bin/apprunner-guard.js", "check", files.plan, "--format", "json"];
+    const specs = [
+      { key: "parse_cli", label: "node + JSON.parse", cmd: "node", args: ["-e", "JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'))", files.plan] },
+      { key: "ours_cli", label: "ours: CLI", cmd: "node", args: cli, options: { count: (r) => r.findings.length } },
+    ];
     if (n <= 3000) {
-      row.ours_whole = measure("ours: CLI, whole-model evaluation (APPRUNNER_GUARD_PARTITION=never)", k, "node", ["bin/apprunner-guard.js", "check", files.plan, "--format", "json"], {
-        env: { APPRUNNER_GUARD_PARTITION: "never" },
-        count: (r) => r.findings.length,
-      });
+      specs.push({ key: "ours_whole", label: "ours: CLI, whole model (APPRUNNER_GUARD_PARTITION=never)", cmd: "node", args: cli, options: { env: { APPRUNNER_GUARD_PARTITION: "never" }, count: (r) => r.findings.length } });
     }
     if (existsSync(model)) {
       row.model_bytes = statSync(model).size;
-      row.opa_eval = measure("native opa eval (input model)", k, tools.opa.bin, [
-        "eval", "-d", "policies", "--ignore", "*_test.rego", "--ignore", "*.json", "--data", paramsFile,
-        "-i", model, "data.apprunner_guard.main.findings", "--format", "json",
-      ], { count: (r) => r.result[0].expressions[0].value.length });
-      rmSync(model, { force: true });
+      specs.push({
+        key: "opa_eval",
+        label: "native opa eval (input model)",
+        cmd: tools.opa.bin,
+        args: ["eval", "-d", "policies", "--ignore", "*_test.rego", "--ignore", "*.json", "--data", paramsFile, "-i", model, "data.apprunner_guard.main.findings", "--format", "json"],
+        options: { count: (r) => r.result[0].expressions[0].value.length },
+      });
     }
+    Object.assign(row, measureInterleaved(k, specs));
+    rmSync(model, { force: true });
     if (tools.checkov && !checkovGaveUp && CHECKOV_SIZES.includes(n)) {
       row.checkov = measure("Checkov (plan)", 1, tools.checkov.bin, ["-f", files.plan, "--framework", "terraform_plan", "--quiet", "--compact", "-o", "json", "--skip-download"], {
         env: { BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false" },
