@@ -125,6 +125,11 @@ describe("what a partition carries", () => {
     }
   });
 
+  test("the types the compiled policy names are found in its string constants", () => {
+    for (const t of ["aws_apprunner_service", "aws_wafv2_web_acl_association", "aws_apprunner_vpc_ingress_connection", "aws_iam_role_policy_attachment", "aws_ssm_parameter"]) expect(named(t), t).toBe(true);
+    for (const t of ["aws_dynamodb_table", "aws_lambda_function", "aws_s3_bucket"]) expect(named(t), t).toBe(false);
+  });
+
   test("a service copied into another service's partition as a neighbour is not judged there", () => {
     const m = model("flat");
     // svc0002's environment refers to svc0001's URL: svc0001 is reached from svc0002.
