@@ -49,6 +49,9 @@ export interface ModelPartition {
   resources: number;
 }
 
+/** referenced_by lists longer than this are intersected from the partition's side. */
+const LONG_LIST = 256;
+
 const KNOWN_TOP = new Set(["model_version", "source", "resources", "by_type", "referenced_by", "iam"]);
 
 interface Reach {
@@ -261,7 +264,11 @@ export class Partitioner {
     for (const key of keys) {
       const from = own(model.referenced_by, key);
       if (!from) continue;
-      const kept = from.filter((f) => group.resources.has(f));
+      // A shared resource (a KMS key, a VPC) is referenced by thousands: intersect from the partition's side.
+      const kept =
+        from.length > LONG_LIST && from.length > addresses.length
+          ? addresses.filter((a) => this.referrers(key, from).has(a)).sort()
+          : from.filter((f) => group.resources.has(f));
       if (kept.length > 0) refBy.push(`${JSON.stringify(key)}:${JSON.stringify(kept)}`);
     }
 
@@ -282,6 +289,16 @@ export class Partitioner {
     let at = 0;
     for (const p of pieces) at += p.copy(out, at);
     return out;
+  }
+
+  private readonly referrerSets = new Map<string, Set<string>>();
+  private referrers(key: string, from: string[]): Set<string> {
+    let set = this.referrerSets.get(key);
+    if (!set) {
+      set = new Set(from);
+      this.referrerSets.set(key, set);
+    }
+    return set;
   }
 
   /** Model sections this file does not know, copied whole into every partition (",key:value..."). */
