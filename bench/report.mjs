@@ -118,7 +118,7 @@ export function renderMarkdown(results, notes = "") {
     L.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const r of rows) {
       if (r.skipped) {
-        L.push(`| ${r.services.toLocaleString("en")} | ${r.resources.toLocaleString("en")} | ${(r.plan_bytes / 1e6).toFixed(0)} MB | skipped: ${r.skipped} | | | | | | | | |`);
+        L.push(`| ${r.services.toLocaleString("en")} | ${r.resources?.toLocaleString("en") ?? "–"} | ${r.plan_bytes ? `${(r.plan_bytes / 1e6).toFixed(0)} MB` : "–"} | skipped: ${r.skipped} | | | | | | | | |`);
         continue;
       }
       const cell = (m) => (m?.error ? `failed (${m.error.slice(0, 60)})` : `${fmtMs(ms(m))}${cpu(m) ? ` (${fmtMs(cpu(m))})` : ""}`);

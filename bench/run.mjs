@@ -195,7 +195,17 @@ for (const shape of SHAPES) {
   for (const n of SIZES) {
     const k = reps(n);
     log(`${shape}, N = ${n} services (load ${loadavg()})`);
-    const files = writeInputs(INPUTS, n, { seed: 5, kind: "plan", shape });
+    let files;
+    try {
+      files = writeInputs(INPUTS, n, { seed: 5, kind: "plan", shape });
+    } catch (error) {
+      // A plan past V8's largest string (~512 MiB) cannot even be written by Node, let alone read.
+      const why = `the generator cannot write it (${String(error.message).split("\n")[0]}): the plan would exceed V8's largest string, about 512 MiB, so no Node tool could read it either`;
+      log(`  skipped: ${why}`);
+      results.rows.push({ shape, services: n, resources: null, plan_bytes: null, skipped: why });
+      save();
+      continue;
+    }
     const bytes = statSync(files.plan).size;
     const row = { shape, services: n, resources: files.resources, mix: files.mix, plan_bytes: bytes, reps: k, load_before: loadavg() };
     log(`  ${files.resources} resources, plan ${(bytes / 1e6).toFixed(1)} MB`);
