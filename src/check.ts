@@ -21,7 +21,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const config = loadConfig(options.configPath);
   const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
   const engine = await PolicyEngine.load(options.engine);
-  return checkInputs(engine, inputs, { config, configPath: options.configPath, failOn: options.failOn, now: options.now });
+  return checkInputs(engine, inputs, { config, configPath: options.configPath, failOn: options.failOn, now: options.now, releaseRaw: true });
 }
 
 export interface PassOptions {
@@ -29,6 +29,12 @@ export interface PassOptions {
   configPath?: string;
   failOn?: Severity;
   now?: Date;
+  /**
+   * Drop each input's file text and parsed document as soon as its model is built (the report needs
+   * only path, kind, sha256 and size): peak memory is then one document plus the models, not every
+   * document until the end. Only for inputs the caller does not read again (runCheck's own).
+   */
+  releaseRaw?: boolean;
 }
 
 /** Normalize, evaluate and report inputs that are already loaded (the CLI and the cdktf guard share this). */
@@ -39,6 +45,11 @@ export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options
   const models = normalizeAll(inputs);
   const checked: CheckedInput[] = inputs.map((input, i) => {
     const model = models[i]!;
+    if (options.releaseRaw) {
+      input.text = "";
+      input.document = {};
+      if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
+    }
     return { input, model, findings: engine.evaluate(model, parameters) };
   });
   return buildReport({

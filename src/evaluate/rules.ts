@@ -17,6 +17,8 @@ export interface RuleInfo {
   remediation: string;
   applies_to: string[];
   readme: string;
+  /** "model": the rule compares services with each other and needs the whole model (no partitioning). */
+  scope?: "service" | "model";
 }
 
 /** policies/dist/rules.json: the manifest of the committed bundle. */
