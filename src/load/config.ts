@@ -6,6 +6,8 @@ import type { Severity } from "../evaluate/rules.js";
 export interface Waiver {
   rule: string;
   resource: string;
+  /** Glob on the stack name or the input path (as given, or from the repository root); absent: every input. */
+  input?: string;
   justification: string;
   owner: string;
   expires: string;

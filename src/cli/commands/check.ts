@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
 import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
 import { DEFAULT_MAX_BYTES } from "../../load/types.js";
+import { writeBaseline } from "../../report/baseline.js";
 import { nowFromEnv, writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
@@ -14,6 +15,10 @@ interface CheckArgs {
   config?: string;
   "report-dir"?: string;
   "max-bytes": number;
+  "changes-only": boolean;
+  "fail-on-changes": boolean;
+  baseline?: string;
+  "write-baseline"?: string;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -26,6 +31,18 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
+      .option("changes-only", {
+        type: "boolean",
+        default: false,
+        describe: "only findings this plan introduces can reject it; existing ones are reported (needs a plan with prior state; AR-META-001 always blocks)",
+      })
+      .option("fail-on-changes", {
+        type: "boolean",
+        default: false,
+        describe: "also reject on protections the plan weakens while the rules still pass (the report's changes) at or above --fail-on",
+      })
+      .option("baseline", { type: "string", describe: "baseline file: findings recorded there are reported as baselined and do not block" })
+      .option("write-baseline", { type: "string", describe: "write the current findings (not waived, not AR-META-001) to this baseline file" })
       .option("max-bytes", {
         type: "number",
         default: DEFAULT_MAX_BYTES,
@@ -47,7 +64,11 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     failOn: args["fail-on"],
     maxBytes: args["max-bytes"],
     now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
+    changesOnly: args["changes-only"],
+    failOnChanges: args["fail-on-changes"],
+    baselinePath: args.baseline,
   });
   if (args["report-dir"]) writeReportDir(args["report-dir"], report);
+  if (args["write-baseline"]) writeBaseline(args["write-baseline"], report);
   return { stdout: renderers[args.format](report, { color: color && args.format === "text" }), outcome: report.summary.accepted ? "accepted" : "rejected" };
 }
