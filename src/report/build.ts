@@ -101,8 +101,8 @@ export function buildReport(options: BuildReportOptions): Report {
     findings.push(...mine);
     for (const row of evidenceRows(input.path, model, manifest, mine)) evaluations.push(row);
     if (before) {
-      const reported = new Set(mine.filter((f) => f.delta === "introduced").map((f) => `${f.rule_id}\u0000${f.resource}`));
-      for (const c of changesOf({ input: input.path, after: model, before, reported, manifest })) {
+      const introduced = mine.filter((f) => f.delta === "introduced");
+      for (const c of changesOf({ input: input.path, after: model, before, introduced, manifest })) {
         changes.push({ ...c, blocking: failOnChanges && severityRank(c.severity) >= threshold });
       }
     }

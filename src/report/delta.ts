@@ -45,6 +45,9 @@ export function deltaOf(f: Finding, after: InputModel, before: BeforeState | nul
   return { delta: "introduced", regression: true, what_changed: whatChanged(f, about, after, before.model) };
 }
 
+/** Attributes whose values are safe and short enough to print in "changes from X to Y". */
+const PRINTABLE = /(^|\.)(is_publicly_accessible|port|protocol|path|image_identifier|image_repository_type|egress_type|observability_enabled|kms_key|auto_deployments_enabled|policy_arn|managed_policy_arns|resource_arn|web_acl_arn|instance_role_arn|access_role_arn|vpc_connector_arn)$/;
+
 /** Friendly names for the resource types a regression is usually about. */
 const LABELS: Record<string, string> = {
   aws_wafv2_web_acl_association: "WAF association",
@@ -70,6 +73,8 @@ function label(res: ModelResource): string {
 }
 
 const MAX_LINES = 4;
+/** Rules about what a role allows: their regressions are told as grants, not as policy JSON. */
+const IAM_RULE = /^AR-(IAM-00[1-5]|SEC-003)$/;
 
 /**
  * What the plan does around a regression: resources linked to what the finding is about that the plan
@@ -92,6 +97,20 @@ function whatChanged(f: Finding, about: string[], after: InputModel, before: Inp
     if (was && !now) lines.push(`${label(was)} is deleted by this plan`);
     else if (!was && now && now.mode === "managed") lines.push(`${label(now)} is created by this plan`);
   }
+  // IAM rules: what the role now allows that it did not (only through the finding's policy, when it names one).
+  let grants = false;
+  if (IAM_RULE.test(f.rule_id)) {
+    const isRole = after.iam.roles[f.resource] !== undefined;
+    for (const a of about) {
+      const [was, now] = [before.iam.roles[a], after.iam.roles[a]];
+      if (!was || !now) continue;
+      for (const w of widenedGrants(was.statements, now.statements)) {
+        if (!isRole && w.via !== f.resource) continue;
+        lines.push(`role ${a} ${w.text}`);
+        grants = true;
+      }
+    }
+  }
   for (const a of about) {
     const was = before.resources[a];
     const now = after.resources[a];
@@ -101,6 +120,10 @@ function whatChanged(f: Finding, about: string[], after: InputModel, before: Inp
     }
     if (!now) continue;
     if (now.actions.includes("delete") && now.actions.includes("create")) lines.push(`${label(now)} is replaced by this plan`);
+    if (IAM_RULE.test(f.rule_id) && now.type.startsWith("aws_iam_")) {
+      if (!grants && JSON.stringify(was.values) !== JSON.stringify(now.values)) lines.push(`${label(now)} changes`);
+      continue;
+    }
     const prefix = a === f.resource ? f.attribute : "";
     for (const d of leafDiff(was.values, now.values, now.unknown, prefix)) lines.push(`${d} on ${a}`);
   }
@@ -122,6 +145,11 @@ function leafDiff(before: Record<string, unknown>, after: Record<string, unknown
     const isUnknown = unknown.some((u) => path === u || path.startsWith(u + "."));
     const now = isUnknown ? "(known after apply)" : flatAfter.get(path);
     if (was === now) continue;
+    // Values are printed only for attributes that cannot hold a secret (a plain variable's value can).
+    if (!PRINTABLE.test(path) || (was?.length ?? 0) > 120 || (now?.length ?? 0) > 120) {
+      out.push(was === undefined ? `${path} is set by this plan` : now === undefined ? `${path} is removed by this plan` : `${path} changes`);
+      continue;
+    }
     out.push(`${path} changes from ${was ?? "(not set)"} to ${now ?? "(not set)"}`);
   }
   return out;
@@ -148,8 +176,8 @@ export interface ChangeContext {
   input: string;
   after: InputModel;
   before: BeforeState;
-  /** After findings (rule \0 resource), to leave out what a finding already reports. */
-  reported: Set<string>;
+  /** The findings this plan introduces in this input: a change one of them already reports is left out. */
+  introduced: { rule_id: string; resource: string; attribute: string; related: string[] }[];
   manifest: RuleManifest;
 }
 
@@ -161,7 +189,13 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
   const severity = new Map(ctx.manifest.rules.map((r) => [r.id, r.severity]));
   const out: Omit<ReportChange, "blocking">[] = [];
   const push = (c: Omit<ReportChange, "blocking" | "severity" | "input">) => {
-    if (ctx.reported.has(`${c.rule_id}\u0000${c.resource}`)) return;
+    const covered = ctx.introduced.some(
+      (f) =>
+        f.rule_id === c.rule_id &&
+        (f.resource === c.resource || f.related.includes(c.resource)) &&
+        (c.attribute === "" || f.attribute === "" || f.attribute === c.attribute || f.attribute.startsWith(c.attribute + ".")),
+    );
+    if (covered) return;
     out.push({ ...c, input: ctx.input, severity: severity.get(c.rule_id) ?? ("medium" as Severity) });
   };
   const before = ctx.before.model;
@@ -177,6 +211,7 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
         kind: "made-public",
         rule_id: "AR-NET-001",
         resource: address,
+        attribute: PUBLIC_PATH,
         message: `${address} is made public by this plan (is_publicly_accessible false → ${publicAfter === null ? "unknown" : "true"})`,
         before: "private",
         after: publicAfter === null ? "unknown until apply" : "public",
@@ -190,6 +225,7 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
         kind: "waf-removed",
         rule_id: "AR-NET-001",
         resource: address,
+        attribute: "",
         message: `WAF association ${assoc} of ${address} is deleted by this plan`,
         before: assoc,
         after: "no WAF association",
@@ -203,6 +239,7 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
         kind: "ingress-removed",
         rule_id: "AR-NET-004",
         resource: address,
+        attribute: "",
         message: `VPC ingress connection ${ingress} of ${address} is deleted by this plan`,
         before: ingress,
         after: "no VPC ingress connection",
@@ -218,6 +255,7 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
           kind: "secret-to-plain",
           rule_id: "AR-SEC-001",
           resource: address,
+          attribute: `${ENV_BLOCK[path]}.runtime_environment_variables.${name}`,
           message: `${address} turns the secret binding "${name}" into a plain environment variable`,
           before: `runtime_environment_secrets.${name}`,
           after: `runtime_environment_variables.${name}`,
@@ -236,7 +274,8 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
         kind: "iam-widened",
         rule_id: w.wildcardAction ? "AR-IAM-002" : "AR-IAM-003",
         resource: role,
-        message: `role ${role} is widened by this plan: it now allows ${w.grant}${w.via ? ` (via ${w.via})` : ""}`,
+        attribute: "",
+        message: `role ${role} is widened by this plan: ${w.text}`,
         before: describeGrants(was.statements),
         after: describeGrants(now.statements),
       });
@@ -246,6 +285,7 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
         kind: "iam-widened",
         rule_id: "AR-IAM-004",
         resource: role,
+        attribute: "managed_policy_arns",
         message: `role ${role} is widened by this plan: managed policy ${arn} is attached`,
         before: was.managed_policy_arns.map((m) => m.arn).join(", ") || "no managed policy",
         after: now.managed_policy_arns.map((m) => m.arn).join(", "),
@@ -256,8 +296,14 @@ export function changesOf(ctx: ChangeContext): Omit<ReportChange, "blocking">[] 
 }
 
 /** true public, false private, null unknown. A service without network_configuration is public. */
+const PUBLIC_PATH = "network_configuration.0.ingress_configuration.0.is_publicly_accessible";
+const ENV_BLOCK: Record<string, string> = {
+  image: "source_configuration.0.image_repository.0.image_configuration.0",
+  code: "source_configuration.0.code_repository.0.code_configuration.0.code_configuration_values.0",
+};
+
 function isPublic(res: ModelResource): boolean | null {
-  const path = "network_configuration.0.ingress_configuration.0.is_publicly_accessible";
+  const path = PUBLIC_PATH;
   if (res.unknown.some((u) => path === u || path.startsWith(u + "."))) return null;
   const value = (((res.values.network_configuration as Record<string, unknown>[] | undefined)?.[0]?.ingress_configuration as Record<string, unknown>[] | undefined)?.[0])?.is_publicly_accessible;
   return value === false || value === "false" ? false : true;
@@ -291,7 +337,7 @@ function envMaps(res: ModelResource, key: string): Map<string, Set<string>> {
 }
 
 interface Widened {
-  grant: string;
+  text: string;
   via: string;
   wildcardAction: boolean;
 }
@@ -299,17 +345,18 @@ interface Widened {
 /**
  * Allow grants (action × resource) of the plan that no grant of the prior state covers, by IAM
  * wildcard matching: `dynamodb:GetItem` on one table → `dynamodb:*` on `table/orders*` is widened on
- * both counts. Statements with values unknown until apply are left to AR-META-001. A Deny that is
- * gone, or a condition dropped, widens too.
+ * both counts. One line per statement. Statements with values unknown until apply are left to
+ * AR-META-001. A Deny that is gone, or a condition dropped, widens too.
  */
-function widenedGrants(before: Statement[], after: Statement[]): Widened[] {
+export function widenedGrants(before: Statement[], after: Statement[]): Widened[] {
   const out: Widened[] = [];
-  const known = (s: Statement) => s.unknown.length === 0;
   const allowBefore = before.filter((s) => s.effect.toLowerCase() !== "deny");
   for (const s of after) {
-    if (s.effect.toLowerCase() === "deny" || !known(s)) continue;
-    const actions = s.not_actions.length > 0 ? ["(NotAction) " + s.not_actions.join(",")] : s.actions;
-    const resources = s.not_resources.length > 0 ? ["(NotResource) " + s.not_resources.join(",")] : s.resources;
+    if (s.effect.toLowerCase() === "deny" || s.unknown.length > 0) continue;
+    const actions = s.not_actions.length > 0 ? [`every action but ${s.not_actions.join(", ")}`] : s.actions;
+    const resources = s.not_resources.length > 0 ? [`every resource but ${s.not_resources.join(", ")}`] : s.resources;
+    const newActions = new Set<string>();
+    const newResources = new Set<string>();
     for (const action of actions) {
       for (const resource of resources) {
         const covered = allowBefore.some(
@@ -320,17 +367,27 @@ function widenedGrants(before: Statement[], after: Statement[]): Widened[] {
             b.resources.some((p) => iamMatch(p, resource, false)) &&
             conditionsSubset(b, s),
         );
-        if (!covered) out.push({ grant: `${action} on ${resource}`, via: s.via, wildcardAction: /[*?]/.test(action) || action.startsWith("(NotAction)") });
+        if (!covered) {
+          newActions.add(action);
+          newResources.add(resource);
+        }
       }
     }
+    if (newActions.size === 0) continue;
+    const where = s.via ? ` (statement ${s.index} of ${s.via})` : "";
+    out.push({
+      via: s.via,
+      text: `now allows ${[...newActions].join(", ")} on ${[...newResources].join(", ")}${where}`,
+      wildcardAction: [...newActions].some((a) => /[*?]/.test(a) || a.startsWith("every action")),
+    });
   }
   const denyAfter = after.filter((s) => s.effect.toLowerCase() === "deny");
   for (const d of before.filter((s) => s.effect.toLowerCase() === "deny")) {
     const still = denyAfter.some((a) => a.actions.join() === d.actions.join() && a.resources.join() === d.resources.join());
-    if (!still) out.push({ grant: `what the removed Deny of ${d.actions.join(", ")} on ${d.resources.join(", ")} refused`, via: d.via, wildcardAction: true });
+    if (!still) out.push({ via: d.via, text: `no longer denies ${d.actions.join(", ")} on ${d.resources.join(", ")}${d.via ? ` (was in ${d.via})` : ""}`, wildcardAction: true });
   }
   const seen = new Set<string>();
-  return out.filter((w) => (seen.has(w.grant) ? false : (seen.add(w.grant), true)));
+  return out.filter((w) => (seen.has(w.text) ? false : (seen.add(w.text), true)));
 }
 
 /** Every condition of the prior grant is still on the new one (the new one is at least as narrow there). */

@@ -52,6 +52,8 @@ export interface ReportChange {
   severity: Severity;
   input: string;
   resource: string;
+  /** The attribute the weakening is on ("" when it is about linked resources). */
+  attribute: string;
   message: string;
   before: string;
   after: string;
