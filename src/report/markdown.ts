@@ -57,7 +57,8 @@ export function renderMarkdown(report: Report): string {
     budget = list(out, blocking, rules, budget, true);
   }
   if (other.length > 0) {
-    out.push(`### Other findings, below ${report.fail_on} (${other.length})`, "");
+    const why = report.mode.changes_only ? `not blocking: below ${report.fail_on}, or existing before this plan (--changes-only)` : `below ${report.fail_on}`;
+    out.push(`### Other findings, ${why} (${other.length})`, "");
     budget = list(out, other, rules, budget, false);
   }
   if (report.changes.length > 0) {
@@ -75,6 +76,12 @@ export function renderMarkdown(report: Report): string {
       const w = f.waiver!;
       out.push(`| ${f.rule_id} | ${code(f.resource)} | ${cell(w.owner)} | ${w.expires} | ${cell(w.justification)}${w.ticket ? ` (${cell(w.ticket)})` : ""} |`);
     }
+    out.push("");
+  }
+  const baselined = report.findings.filter((f) => f.status === "baselined");
+  if (baselined.length > 0) {
+    out.push(`### Baselined (${baselined.length})`, "", "| rule | resource | attribute | input |", "| --- | --- | --- | --- |");
+    for (const f of baselined) out.push(`| ${f.rule_id} | ${code(f.resource)} | ${f.attribute ? code(f.attribute) : ""} | ${code(f.input)} |`);
     out.push("");
   }
   const problems = report.waivers.filter((w) => w.state !== "active");
