@@ -68,7 +68,7 @@ const LABELS: Record<string, string> = {
 };
 
 function label(res: ModelResource): string {
-  const name = LABELS[res.type];
+  const name = Object.hasOwn(LABELS, res.type) ? LABELS[res.type] : undefined;
   return name ? `${name} ${res.address}` : res.address;
 }
 
