@@ -28,25 +28,47 @@ const META = "AR-META-001";
  */
 export function deltaOf(f: Finding, after: InputModel, before: BeforeState | null): FindingDelta {
   if (!before) return { delta: "unknown", regression: false, what_changed: [] };
-  const fp = valueFingerprint(f.message, f.attribute, after.resources[f.resource]);
-  const same = before.findings.some(
-    (b) =>
-      b.rule_id === f.rule_id &&
-      b.resource === f.resource &&
-      b.attribute === f.attribute &&
-      (b.message === f.message || valueFingerprint(b.message, b.attribute, before.model.resources[b.resource]) === fp),
-  );
+  const index = indexOf(before);
+  const candidates = index.exact.get(`${f.rule_id}\u0000${f.resource}\u0000${f.attribute}`) ?? [];
+  const same =
+    candidates.some((b) => b.message === f.message) ||
+    (candidates.length > 0 && candidates.some((b) => b.fingerprint === valueFingerprint(f.message, f.attribute, after.resources[f.resource])));
   if (same) return { delta: "existing", regression: false, what_changed: [] };
   if (f.rule_id === META) return { delta: "introduced", regression: false, what_changed: [] };
   const about = [...new Set([f.resource, ...f.related])];
   const existed = about.some((a) => before.model.resources[a] !== undefined);
-  const failedBefore = before.findings.some((b) => b.rule_id === f.rule_id && b.resource === f.resource);
+  const failedBefore = index.ruleResource.has(`${f.rule_id}\u0000${f.resource}`);
   if (!existed || failedBefore) return { delta: "introduced", regression: false, what_changed: [] };
   return { delta: "introduced", regression: true, what_changed: whatChanged(f, about, after, before.model) };
 }
 
 /** Attributes whose values are safe and short enough to print in "changes from X to Y". */
 const PRINTABLE = /(^|\.)(is_publicly_accessible|port|protocol|path|image_identifier|image_repository_type|egress_type|observability_enabled|kms_key|auto_deployments_enabled|policy_arn|managed_policy_arns|resource_arn|web_acl_arn|instance_role_arn|access_role_arn|vpc_connector_arn)$/;
+
+interface BeforeIndex {
+  /** rule \0 resource \0 attribute → the prior findings there, with their value fingerprints. */
+  exact: Map<string, { message: string; fingerprint: string }[]>;
+  ruleResource: Set<string>;
+}
+
+const indexes = new WeakMap<BeforeState, BeforeIndex>();
+
+/** Built once per input: a lookup per finding instead of a scan (plans with thousands of findings). */
+function indexOf(before: BeforeState): BeforeIndex {
+  let index = indexes.get(before);
+  if (index) return index;
+  index = { exact: new Map(), ruleResource: new Set() };
+  for (const b of before.findings) {
+    const key = `${b.rule_id}\u0000${b.resource}\u0000${b.attribute}`;
+    const entry = { message: b.message, fingerprint: valueFingerprint(b.message, b.attribute, before.model.resources[b.resource]) };
+    const list = index.exact.get(key);
+    if (list) list.push(entry);
+    else index.exact.set(key, [entry]);
+    index.ruleResource.add(`${b.rule_id}\u0000${b.resource}`);
+  }
+  indexes.set(before, index);
+  return index;
+}
 
 /** Friendly names for the resource types a regression is usually about. */
 const LABELS: Record<string, string> = {
