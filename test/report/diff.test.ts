@@ -4,7 +4,9 @@ import { runCheck, type CheckOptions } from "../../src/check.js";
 import { PolicyEngine } from "../../src/evaluate/engine.js";
 import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
+import type { Statement } from "../../src/normalize/index.js";
 import { priorView } from "../../src/normalize/prior.js";
+import { widenedGrants } from "../../src/report/delta.js";
 import { renderers } from "../../src/report/index.js";
 import type { Report, ReportFinding } from "../../src/report/types.js";
 import { tempJson } from "../helpers/model.js";
@@ -165,5 +167,47 @@ describe("delta per finding", () => {
     expect(r.findings.every((f) => f.delta === "unknown" && !f.regression && f.what_changed.length === 0)).toBe(true);
     expect(r.inputs[0]!.prior_state).toBe(false);
     expect(renderers.text(r, { color: false })).not.toContain("against the prior state");
+  });
+});
+
+describe("what widens a role (grants compared by IAM wildcard matching)", () => {
+  const st = (over: Partial<Statement>): Statement => ({
+    sid: "",
+    effect: "Allow",
+    actions: [],
+    not_actions: [],
+    resources: [],
+    not_resources: [],
+    resource_refs: [],
+    principals: {},
+    not_principals: {},
+    conditions: [],
+    unknown: [],
+    via: "aws_iam_role_policy.app",
+    index: 0,
+    ...over,
+  });
+  const table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+
+  test.each<[string, Statement[], Statement[], string[]]>([
+    ["the same grant", [st({ actions: ["dynamodb:getitem"], resources: [table] })], [st({ actions: ["dynamodb:getitem"], resources: [table] })], []],
+    ["a narrower grant", [st({ actions: ["dynamodb:*"], resources: [`${table}*`] })], [st({ actions: ["dynamodb:getitem"], resources: [table] })], []],
+    ["an action wildcard", [st({ actions: ["dynamodb:getitem"], resources: [table] })], [st({ actions: ["dynamodb:*"], resources: [table] })], [`now allows dynamodb:* on ${table} (statement 0 of aws_iam_role_policy.app)`]],
+    ["a resource pattern", [st({ actions: ["dynamodb:getitem"], resources: [table] })], [st({ actions: ["dynamodb:getitem"], resources: [`${table}*`] })], [`now allows dynamodb:getitem on ${table}* (statement 0 of aws_iam_role_policy.app)`]],
+    [
+      "a condition dropped",
+      [st({ actions: ["s3:getobject"], resources: ["*"], conditions: [{ test: "StringEquals", variable: "aws:SourceVpce", values: ["vpce-1"] }] })],
+      [st({ actions: ["s3:getobject"], resources: ["*"] })],
+      ["now allows s3:getobject on * (statement 0 of aws_iam_role_policy.app)"],
+    ],
+    [
+      "a Deny removed",
+      [st({ actions: ["*"], resources: ["*"] }), st({ effect: "Deny", actions: ["iam:*"], resources: ["*"], index: 1 })],
+      [st({ actions: ["*"], resources: ["*"] })],
+      ["no longer denies iam:* on * (was in aws_iam_role_policy.app)"],
+    ],
+    ["a statement unknown until apply is left to AR-META-001", [st({ actions: ["s3:getobject"], resources: [table] })], [st({ actions: ["s3:*"], resources: [], unknown: ["resources"] })], []],
+  ])("%s", (_name, before, after, expected) => {
+    expect(widenedGrants(before, after).map((w) => w.text)).toEqual(expected);
   });
 });
