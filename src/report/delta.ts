@@ -377,8 +377,8 @@ export function widenedGrants(before: Statement[], after: Statement[]): Widened[
     if (s.effect.toLowerCase() === "deny" || s.unknown.length > 0) continue;
     const actions = s.not_actions.length > 0 ? [`every action but ${s.not_actions.join(", ")}`] : s.actions;
     const resources = s.not_resources.length > 0 ? [`every resource but ${s.not_resources.join(", ")}`] : s.resources;
-    const newActions = new Set<string>();
-    const newResources = new Set<string>();
+    /** action → the resources it newly reaches (only the pairs no prior grant covers). */
+    const uncovered = new Map<string, string[]>();
     for (const action of actions) {
       for (const resource of resources) {
         const covered = allowBefore.some(
@@ -389,18 +389,22 @@ export function widenedGrants(before: Statement[], after: Statement[]): Widened[
             b.resources.some((p) => iamMatch(p, resource, false)) &&
             conditionsSubset(b, s),
         );
-        if (!covered) {
-          newActions.add(action);
-          newResources.add(resource);
-        }
+        if (!covered) uncovered.set(action, [...(uncovered.get(action) ?? []), resource]);
       }
     }
-    if (newActions.size === 0) continue;
+    if (uncovered.size === 0) continue;
     const where = s.via ? ` (statement ${s.index} of ${s.via})` : "";
+    // Actions reaching the same resources are told together: "a, b on r1, r2; c on r3".
+    const byResources = new Map<string, string[]>();
+    for (const [action, list] of uncovered) {
+      const key = list.join(", ");
+      byResources.set(key, [...(byResources.get(key) ?? []), action]);
+    }
+    const grants = [...byResources].map(([resources, actions]) => `${actions.join(", ")} on ${resources}`).join("; ");
     out.push({
       via: s.via,
-      text: `now allows ${[...newActions].join(", ")} on ${[...newResources].join(", ")}${where}`,
-      wildcardAction: [...newActions].some((a) => /[*?]/.test(a) || a.startsWith("every action")),
+      text: `now allows ${grants}${where}`,
+      wildcardAction: [...uncovered.keys()].some((a) => /[*?]/.test(a) || a.startsWith("every action")),
     });
   }
   const denyAfter = after.filter((s) => s.effect.toLowerCase() === "deny");

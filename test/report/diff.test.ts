@@ -148,6 +148,14 @@ describe("delta per finding", () => {
     expect((await check("diff-role-widened", { failOnChanges: true, failOn: "critical" })).changes[0]!.blocking).toBe(false);
   });
 
+  test("sem-incomplete-pass (a -target plan updating one role policy): only the pairs no prior grant covered are told", async () => {
+    const r = await check("sem-incomplete-pass");
+    expect(r.findings).toEqual([]);
+    expect(r.changes.map((c) => c.message)).toEqual([
+      "role aws_iam_role.instance is widened by this plan: now allows s3:getobject on arn:aws:s3:::catalog-images; s3:listbucket on arn:aws:s3:::catalog-images, arn:aws:s3:::catalog-images/* (statement 0 of aws_iam_role_policy.instance)",
+    ]);
+  });
+
   test("diff-service-deleted: the legacy service failed before the plan; its findings disappear and nothing is introduced", async () => {
     const [input] = loadInputs([plan("diff-service-deleted")]);
     const before = normalize(priorView(input!)!);
