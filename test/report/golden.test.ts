@@ -13,6 +13,7 @@ const FILES: Record<Format, string> = {
   junit: "report.junit.xml",
   markdown: "report.md",
   text: "report.txt",
+  gitlab: "report.gitlab.json",
 };
 
 function golden(name: string, actual: string): void {

@@ -19,6 +19,7 @@ interface CheckArgs {
   "fail-on-changes": boolean;
   baseline?: string;
   "write-baseline"?: string;
+  "sarif-category"?: string;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -30,6 +31,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
+      .option("sarif-category", { type: "string", describe: "SARIF automationDetails.id category for code scanning (default: apprunner-guard/<input paths>)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
       .option("changes-only", {
         type: "boolean",
@@ -68,7 +70,8 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     failOnChanges: args["fail-on-changes"],
     baselinePath: args.baseline,
   });
-  if (args["report-dir"]) writeReportDir(args["report-dir"], report);
+  const sarifCategory = args["sarif-category"];
+  if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
   if (args["write-baseline"]) writeBaseline(args["write-baseline"], report);
-  return { stdout: renderers[args.format](report, { color: color && args.format === "text" }), outcome: report.summary.accepted ? "accepted" : "rejected" };
+  return { stdout: renderers[args.format](report, { color: color && args.format === "text", sarifCategory }), outcome: report.summary.accepted ? "accepted" : "rejected" };
 }
