@@ -3,7 +3,9 @@ import type { Severity } from "./evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
 import { constructWaivers } from "./load/construct-waivers.js";
 import { loadInputs, type LoadedInput } from "./load/index.js";
-import { normalizeAll } from "./normalize/index.js";
+import { normalize, normalizeAll } from "./normalize/index.js";
+import { priorView } from "./normalize/prior.js";
+import { loadBaseline, type LoadedBaseline } from "./report/baseline.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
 import type { Report } from "./report/types.js";
 
@@ -14,14 +16,28 @@ export interface CheckOptions {
   maxBytes?: number;
   now?: Date;
   engine?: EngineOptions;
+  /** --changes-only, --fail-on-changes, --baseline FILE (see PassOptions). */
+  changesOnly?: boolean;
+  failOnChanges?: boolean;
+  baselinePath?: string;
 }
 
 /** The whole pass, stage by stage: load → normalize → evaluate → report. */
 export async function runCheck(options: CheckOptions): Promise<Report> {
   const config = loadConfig(options.configPath);
+  const baseline = options.baselinePath === undefined ? undefined : loadBaseline(options.baselinePath);
   const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
   const engine = await PolicyEngine.load(options.engine);
-  return checkInputs(engine, inputs, { config, configPath: options.configPath, failOn: options.failOn, now: options.now, releaseRaw: true });
+  return checkInputs(engine, inputs, {
+    config,
+    configPath: options.configPath,
+    failOn: options.failOn,
+    now: options.now,
+    changesOnly: options.changesOnly,
+    failOnChanges: options.failOnChanges,
+    baseline,
+    releaseRaw: true,
+  });
 }
 
 export interface PassOptions {
@@ -35,6 +51,11 @@ export interface PassOptions {
    * document until the end. Only for inputs the caller does not read again (runCheck's own).
    */
   releaseRaw?: boolean;
+  /** Only findings this plan introduces block (AR-META-001 always can). */
+  changesOnly?: boolean;
+  /** Weakened protections (the report's `changes`) at or above fail_on block too. */
+  failOnChanges?: boolean;
+  baseline?: LoadedBaseline;
 }
 
 /** Normalize, evaluate and report inputs that are already loaded (the CLI and the cdktf guard share this). */
@@ -45,12 +66,17 @@ export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options
   const models = normalizeAll(inputs);
   const checked: CheckedInput[] = inputs.map((input, i) => {
     const model = models[i]!;
+    // A plan with a prior state is evaluated twice, before and after, with the same bundle and
+    // parameters: comparing the two gives each finding its delta.
+    const prior = priorView(input);
+    const beforeModel = prior ? normalize(prior) : null;
+    const before = beforeModel ? { model: beforeModel, findings: engine.evaluate(beforeModel, parameters) } : null;
     if (options.releaseRaw) {
       input.text = "";
       input.document = {};
       if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
     }
-    return { input, model, findings: engine.evaluate(model, parameters) };
+    return { input, model, findings: engine.evaluate(model, parameters), before };
   });
   return buildReport({
     checked,
@@ -61,5 +87,8 @@ export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options
     parameters,
     failOn: options.failOn ?? config.fail_on ?? "high",
     now: options.now ?? new Date(),
+    changesOnly: options.changesOnly,
+    failOnChanges: options.failOnChanges,
+    baseline: options.baseline,
   });
 }

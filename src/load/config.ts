@@ -9,6 +9,8 @@ export interface Waiver {
   resource: string;
   /** Only findings on this attribute (glob, like resource); absent: any attribute. */
   attribute?: string;
+  /** Glob on the stack name or the input path (as given, or from the repository root); absent: every input. */
+  input?: string;
   justification: string;
   owner: string;
   expires: string;

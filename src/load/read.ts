@@ -161,13 +161,18 @@ function loadDirectory(dir: string, opts: LoadOptions): LoadedInput[] {
   const files = names
     .filter((name) => name.endsWith(".tf.json"))
     .sort();
-  if (files.length === 0) {
-    throw new InputError(dir, "nothing to check here (no manifest.json, no *.tf.json); pass a plan JSON file, a cdk.tf.json or a cdktf.out directory");
+  // Other *.json files are plans (or stacks), each its own input: an estate checked in one run.
+  // Variable files are Terraform's, not inputs; a JSON file that is neither is an input error, not skipped.
+  const documents = names.filter((name) => name.endsWith(".json") && !name.endsWith(".tf.json") && !name.endsWith(".tfvars.json")).sort();
+  if (files.length === 0 && documents.length === 0) {
+    throw new InputError(dir, "nothing to check here (no manifest.json, no *.tf.json, no plan *.json); pass a plan JSON file, a cdk.tf.json or a cdktf.out directory");
   }
+  const separate = documents.map((name) => loadFile(join(dir, name), opts));
+  if (files.length === 0) return separate;
   const loaded = files.map((name) => loadFile(join(dir, name), opts));
   const plain = loaded.filter((input) => input.kind === "terraform-json");
-  if (plain.length <= 1) return loaded;
-  return [mergeModule(dir, plain), ...loaded.filter((input) => input.kind !== "terraform-json")];
+  if (plain.length <= 1) return [...loaded, ...separate];
+  return [mergeModule(dir, plain), ...loaded.filter((input) => input.kind !== "terraform-json"), ...separate];
 }
 
 /** The *.tf.json files of one folder as one input: Terraform reads them as one module. */

@@ -1,26 +1,33 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../errors.js";
 import type { Finding } from "../evaluate/engine.js";
 import { SEVERITIES, severityRank, type RuleManifest, type Severity } from "../evaluate/rules.js";
-import type { GuardConfig, Waiver } from "../load/config.js";
+import type { GuardConfig } from "../load/config.js";
 import type { LoadedInput } from "../load/types.js";
 import { compare, type InputModel } from "../normalize/index.js";
 import { packageRoot } from "../paths.js";
+import { BASELINE_EXEMPT_RULE, baselineEntry, inputIdentity, valueFingerprint, type LoadedBaseline } from "./baseline.js";
+import { changesOf, deltaOf, type BeforeState } from "./delta.js";
 import {
   REPORT_SCHEMA_ID,
   REPORT_VERSION,
   type EvaluationStatus,
   type Report,
+  type ReportChange,
   type ReportEvaluation,
   type ReportFinding,
-  type ReportWaiver,
+  type ReportInput,
 } from "./types.js";
+import { applyWaivers, checkWaiverRules, prepareWaivers, settleWaivers, stripWaiver } from "./waivers.js";
+
+export { globMatch, utcDay } from "./waivers.js";
 
 export interface CheckedInput {
   input: LoadedInput;
   model: InputModel;
   findings: Finding[];
+  /** The prior state evaluated with the same rules; null or absent: no prior state (delta "unknown"). */
+  before?: BeforeState | null;
 }
 
 export interface BuildReportOptions {
@@ -33,40 +40,51 @@ export interface BuildReportOptions {
   now: Date;
   /** Where the waivers came from, for error messages (`--config` path). */
   configPath?: string;
+  /** --changes-only: only findings this plan introduces can block (AR-META-001 always can). */
+  changesOnly?: boolean;
+  /** --fail-on-changes: weakened protections (the `changes` section) at or above fail_on block too. */
+  failOnChanges?: boolean;
+  /** --baseline: findings recorded there are reported as baselined, not blocking. */
+  baseline?: LoadedBaseline;
 }
 
 /** Turns findings into the one report every format renders: waivers applied, evidence per rule and resource, verdict. */
 export function buildReport(options: BuildReportOptions): Report {
   const { checked, manifest, config, failOn, now } = options;
+  const changesOnly = options.changesOnly ?? false;
+  const failOnChanges = options.failOnChanges ?? false;
   checkWaiverRules(config.waivers, manifest, options.configPath ?? "config");
-  const today = utcDay(now);
-  const waivers: ReportWaiver[] = config.waivers.map((w, index) => ({
-    ...w,
-    index,
-    state: w.expires < today ? "expired" : "active",
-    matched: 0,
-  }));
+  const waivers = prepareWaivers(config.waivers, now);
   const threshold = severityRank(failOn);
+  const baselineIds = new Set(options.baseline?.entries.map((e) => e.id) ?? []);
+  const baselineMatched = new Set<string>();
 
   const findings: ReportFinding[] = [];
   const evaluations: ReportEvaluation[] = [];
-  for (const { input, model, findings: raw } of checked) {
+  const changes: ReportChange[] = [];
+  const identities = new Map<string, string>();
+  for (const { input, model, findings: raw, before } of checked) {
+    const identity = inputIdentity(input);
+    identities.set(input.path, identity);
+    const names = { path: input.path, stack: input.stack, identity };
+    const mine: ReportFinding[] = [];
     for (const f of raw) {
-      const matching = waivers.filter(
-        (w) =>
-          w.rule === f.rule_id &&
-          globMatch(w.resource, f.resource) &&
-          (w.attribute === undefined || globMatch(w.attribute, f.attribute)) &&
-          (w.source === undefined || w.source.input === input.path),
-      );
-      for (const w of matching) w.matched++;
-      const waiver = matching.find((w) => w.state === "active") ?? null;
+      const waiver = applyWaivers(waivers, f, names);
       const origin = model.resources[f.resource]?.origin;
-      findings.push({
+      const delta = deltaOf(f, model, before ?? null);
+      const fingerprint = valueFingerprint(f.message, f.attribute, model.resources[f.resource]);
+      const entry = baselineEntry(f, identity, fingerprint);
+      const baselined = !waiver && f.rule_id !== BASELINE_EXEMPT_RULE && baselineIds.has(entry.id);
+      if (baselined) baselineMatched.add(entry.id);
+      const status = waiver ? "waived" : baselined ? "baselined" : "fail";
+      // --changes-only: an existing finding is reported, not blocking; unknown (no prior state) still blocks,
+      // and so does AR-META-001 whatever its delta: a plan the pass cannot judge is never accepted.
+      const exempt = changesOnly && delta.delta === "existing" && f.rule_id !== BASELINE_EXEMPT_RULE;
+      mine.push({
         rule_id: f.rule_id,
         severity: f.severity,
-        status: waiver ? "waived" : "fail",
-        blocking: !waiver && severityRank(f.severity) >= threshold,
+        status,
+        blocking: status === "fail" && !exempt && severityRank(f.severity) >= threshold,
         input: input.path,
         resource: f.resource,
         attribute: f.attribute,
@@ -75,11 +93,21 @@ export function buildReport(options: BuildReportOptions): Report {
         blocks: f.blocks ?? [],
         location: { file: origin?.file ?? input.path, line: origin?.line ?? null, construct_path: origin?.construct_path ?? null },
         waiver: waiver ? stripWaiver(waiver) : null,
+        ...delta,
+        baseline_id: entry.id,
+        fingerprint,
       });
     }
-    for (const row of evidenceRows(input.path, model, manifest, findings.filter((f) => f.input === input.path))) evaluations.push(row);
+    findings.push(...mine);
+    for (const row of evidenceRows(input.path, model, manifest, mine)) evaluations.push(row);
+    if (before) {
+      const introduced = mine.filter((f) => f.delta === "introduced");
+      for (const c of changesOf({ input: input.path, after: model, before, introduced, manifest })) {
+        changes.push({ ...c, blocking: failOnChanges && severityRank(c.severity) >= threshold });
+      }
+    }
   }
-  for (const w of waivers) if (w.matched === 0 && w.state === "active") w.state = "stale";
+  settleWaivers(waivers);
 
   findings.sort(
     (a, b) =>
@@ -91,11 +119,28 @@ export function buildReport(options: BuildReportOptions): Report {
       compare(a.message, b.message),
   );
 
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { fail: 0, waived: 0 }])) as Report["summary"]["by_severity"];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { fail: 0, waived: 0, baselined: 0 }])) as Report["summary"]["by_severity"];
   for (const f of findings) bySeverity[f.severity][f.status]++;
-  const evaluationCounts: Record<EvaluationStatus, number> = { pass: 0, fail: 0, waived: 0, "cannot-verify": 0 };
+  const evaluationCounts: Record<EvaluationStatus, number> = { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 };
   for (const e of evaluations) evaluationCounts[e.status]++;
-  const blocking = findings.filter((f) => f.blocking).length;
+  const blocking = findings.filter((f) => f.blocking).length + changes.filter((c) => c.blocking).length;
+  const stale = (options.baseline?.entries ?? []).filter((e) => !baselineMatched.has(e.id));
+
+  const inputs: ReportInput[] = checked.map(({ input, model, before }) => {
+    const mine = findings.filter((f) => f.input === input.path && f.blocking).length + changes.filter((c) => c.input === input.path && c.blocking).length;
+    return {
+      path: input.path,
+      kind: input.kind,
+      stack: input.stack,
+      sha256: input.sha256,
+      bytes: input.bytes,
+      resources: Object.keys(model.resources).length,
+      identity: identities.get(input.path)!,
+      prior_state: Boolean(before),
+      accepted: mine === 0,
+      blocking: mine,
+    };
+  });
 
   return {
     $schema: REPORT_SCHEMA_ID,
@@ -104,15 +149,9 @@ export function buildReport(options: BuildReportOptions): Report {
     tool: { name: "apprunner-guard", version: toolVersion() },
     policy: { rule_set_version: manifest.rule_set_version, opa_version: manifest.opa_version, wasm_sha256: options.wasmSha256 },
     fail_on: failOn,
+    mode: { changes_only: changesOnly, fail_on_changes: failOnChanges },
     parameters: options.parameters,
-    inputs: checked.map(({ input, model }) => ({
-      path: input.path,
-      kind: input.kind,
-      stack: input.stack,
-      sha256: input.sha256,
-      bytes: input.bytes,
-      resources: Object.keys(model.resources).length,
-    })),
+    inputs,
     rules: manifest.rules.map((r) => ({
       id: r.id,
       title: r.title,
@@ -124,18 +163,26 @@ export function buildReport(options: BuildReportOptions): Report {
     })),
     findings,
     evaluations,
+    changes,
     waivers,
+    baseline: options.baseline ? { path: options.baseline.path, entries: options.baseline.entries.length, matched: baselineMatched.size, stale } : null,
     summary: {
       accepted: blocking === 0,
       blocking,
       findings: findings.filter((f) => f.status === "fail").length,
       waived: findings.filter((f) => f.status === "waived").length,
+      baselined: findings.filter((f) => f.status === "baselined").length,
+      introduced: findings.filter((f) => f.delta === "introduced").length,
+      existing: findings.filter((f) => f.delta === "existing").length,
+      regressions: findings.filter((f) => f.regression).length,
+      changes: changes.length,
       by_severity: bySeverity,
       evaluations: evaluationCounts,
       resources_checked: new Set(evaluations.map((e) => `${e.input}\u0000${e.resource}`)).size,
       services: checked.reduce((n, { model }) => n + (model.by_type["aws_apprunner_service"]?.length ?? 0), 0),
       expired_waivers: waivers.filter((w) => w.state === "expired").length,
       stale_waivers: waivers.filter((w) => w.state === "stale").length,
+      stale_baseline_entries: stale.length,
     },
   };
 }
@@ -166,40 +213,13 @@ function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManife
       const hits = touched.get(`${rule.id}\u0000${address}`) ?? [];
       let status: EvaluationStatus = "pass";
       if (hits.some((f) => f.status === "fail")) status = "fail";
+      else if (hits.some((f) => f.status === "baselined")) status = "baselined";
       else if (hits.length > 0) status = "waived";
       else if (blocked.has(`${rule.id}\u0000${address}`)) status = "cannot-verify";
       out.push({ rule_id: rule.id, input: inputPath, resource: address, status });
     }
   }
   return out;
-}
-
-/** "Today" for waiver expiry: the UTC calendar day of `now`. A waiver is still in force on its expires day. */
-export function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** A waiver naming a rule the bundle does not have is a typo that would silently waive nothing: refuse it. */
-function checkWaiverRules(waivers: Waiver[], manifest: RuleManifest, subject: string): void {
-  const known = new Set(manifest.rules.map((r) => r.id));
-  waivers.forEach((w, index) => {
-    if (!known.has(w.rule)) {
-      const valid = [...known].sort(compare).join(", ");
-      if (w.source) throw new InputError(w.source.input, `${w.resource}: a construct waiver names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
-      throw new InputError(subject, `invalid config: waiver ${index} names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
-    }
-  });
-}
-
-/** Waiver resource patterns: `*` any run of characters, `?` one character; everything else literal. */
-export function globMatch(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`).test(value);
-}
-
-function stripWaiver(w: ReportWaiver): Waiver & { index: number } {
-  const { state: _state, matched: _matched, ...rest } = w;
-  return rest;
 }
 
 let cachedVersion: string | undefined;

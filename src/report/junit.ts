@@ -1,6 +1,7 @@
 import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportEvaluation, ReportFinding, ReportRule } from "./types.js";
+import { waiverProblem } from "./waivers.js";
 
 /**
  * JUnit XML for CI test tabs: a testsuite per input, a testcase per rule × resource (the evaluations),
@@ -22,6 +23,8 @@ export function renderJunit(report: Report): string {
       ["input.kind", input.kind],
       ["input.sha256", input.sha256],
       ...(input.stack ? [["input.stack", input.stack]] : []),
+      ["input.accepted", String(input.accepted)],
+      ...(input.prior_state ? [["input.prior_state", "true"]] : []),
       ["tool.version", report.tool.version],
       ["policy.rule_set_version", report.policy.rule_set_version],
       ["policy.wasm_sha256", report.policy.wasm_sha256],
@@ -41,10 +44,7 @@ export function renderJunit(report: Report): string {
       const name = `waiver ${w.index}: ${w.rule} on ${w.resource}`;
       const open = `    <testcase classname="apprunner-guard.waivers" name="${attr(name)}"`;
       if (w.state === "active") return { xml: `${open}/>\n`, failed: false, skipped: false };
-      const message =
-        w.state === "expired"
-          ? `expired on ${w.expires} and no longer waives (owner ${w.owner})`
-          : `matches no finding; remove it (owner ${w.owner})`;
+      const message = `${waiverProblem(w)} (owner ${w.owner})`;
       return { xml: `${open}>\n      <failure type="${w.state}-waiver" message="${attr(message)}">${text(`${message}\njustification: ${w.justification}${w.ticket ? `\nticket: ${w.ticket}` : ""}`)}</failure>\n    </testcase>\n`, failed: true, skipped: false };
     });
     const counts = countOf(cases);
@@ -66,6 +66,22 @@ export function renderJunit(report: Report): string {
     );
   }
 
+  if (report.changes.length > 0) {
+    // Weakened protections: informational (system-out) unless --fail-on-changes makes them block.
+    const cases = report.changes.map((c) => {
+      const open = `    <testcase classname="apprunner-guard.changes.${attr(c.rule_id)}" name="${attr(`${c.resource} ${c.kind}`)}"`;
+      const body = `${c.rule_id} (${c.severity}) ${c.kind} in ${c.input}: ${c.message}\nbefore: ${c.before}\nafter: ${c.after}`;
+      if (c.blocking) return { xml: `${open}>\n      <failure type="weakened-${attr(c.severity)}" message="${attr(c.message)}">${text(body)}</failure>\n    </testcase>\n`, failed: true, skipped: false };
+      return { xml: `${open}>\n      <system-out>${text(body)}</system-out>\n    </testcase>\n`, failed: false, skipped: false };
+    });
+    const counts = countOf(cases);
+    total = add(total, counts);
+    suites.push(
+      `  <testsuite name="apprunner-guard changes" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="0" timestamp="${attr(report.generated_at)}">\n` +
+        cases.map((c) => c.xml).join("") +
+        `  </testsuite>\n`,
+    );
+  }
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites name="apprunner-guard" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">\n` +
@@ -85,7 +101,14 @@ function testcase(e: ReportEvaluation, rule: ReportRule | undefined, findings: R
   const open = `    <testcase classname="${attr(e.rule_id)}" name="${attr(`${e.resource}`)}"`;
   const header = rule ? `${e.rule_id} (${rule.severity})${title}\n` : "";
   const fix = rule?.remediation ? `\nHow to fix: ${rule.remediation}` : "";
-  const lines = (list: ReportFinding[]) => list.map((f) => `- ${f.resource}${f.attribute ? ` ${f.attribute}` : ""}: ${f.message}`).join("\n");
+  const lines = (list: ReportFinding[]) =>
+    list
+      .map((f) => {
+        const delta = f.regression ? " [regression]" : f.delta === "unknown" ? "" : ` [${f.delta}]`;
+        const why = f.what_changed.map((w) => `\n  regression: ${w}`).join("");
+        return `- ${f.resource}${f.attribute ? ` ${f.attribute}` : ""}${delta}: ${f.message}${why}`;
+      })
+      .join("\n");
   switch (e.status) {
     case "pass":
       return { xml: `${open}/>\n`, failed: false, skipped: false };
@@ -100,6 +123,8 @@ function testcase(e: ReportEvaluation, rule: ReportRule | undefined, findings: R
         skipped: false,
       };
     }
+    case "baselined":
+      return { xml: `${open}>\n      <skipped message="${attr("baselined: recorded in the --baseline file")}"/>\n    </testcase>\n`, failed: false, skipped: true };
     case "waived": {
       const w = findings.find((f) => f.waiver)?.waiver;
       const message = w ? `waived until ${w.expires} by ${w.owner}: ${w.justification}` : "waived";

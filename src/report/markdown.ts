@@ -3,10 +3,11 @@ import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import type { EvaluationStatus, Report, ReportFinding, ReportRule } from "./types.js";
+import { waiverProblem, waiverScope } from "./waivers.js";
 
 /** How many findings the PR-comment part lists before it points at the appendix. */
 const SUMMARY_LIMIT = 25;
-const STATUS_LABEL: Record<EvaluationStatus, string> = { pass: "pass", fail: "**FAIL**", waived: "waived", "cannot-verify": "cannot verify" };
+const STATUS_LABEL: Record<EvaluationStatus, string> = { pass: "pass", fail: "**FAIL**", waived: "waived", baselined: "baselined", "cannot-verify": "cannot verify" };
 
 /**
  * Markdown in two parts: a PR-comment-sized summary (verdict, counts, blocking findings first with
@@ -21,8 +22,18 @@ export function renderMarkdown(report: Report): string {
   const reason = s.accepted
     ? `no unwaived finding at or above **${report.fail_on}**`
     : `${s.blocking} blocking ${plural(s.blocking, "finding")} at or above **${report.fail_on}**`;
-  out.push(`## apprunner-guard: ${verdict}`, "", `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${s.resources_checked} resources checked`, "");
+  const held = `${s.waived} waived${s.baselined > 0 || report.baseline ? `, ${s.baselined} baselined` : ""}`;
+  out.push(`## apprunner-guard: ${verdict}`, "", `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${held} · ${s.resources_checked} resources checked`, "");
   if (s.services === 0) out.push(`> ⚠️ ${NO_SERVICES_NOTE}`, "");
+  if (report.inputs.some((i) => i.prior_state)) {
+    const only = report.mode.changes_only ? " · **changes only**: existing findings do not block" : "";
+    out.push(`Against the prior state: ${s.introduced} introduced (${s.regressions} ${plural(s.regressions, "regression")}), ${s.existing} existing, ${s.changes} weakened ${plural(s.changes, "protection")}${only}`, "");
+  }
+  if (report.inputs.length > 1) {
+    out.push("| input | verdict | blocking |", "| --- | --- | ---: |");
+    for (const i of report.inputs) out.push(`| ${code(i.path)}${i.stack ? ` (stack ${cell(i.stack)})` : ""} | ${i.accepted ? "✅ accepted" : "❌ rejected"} | ${i.blocking} |`);
+    out.push("");
+  }
 
   out.push("| severity | findings | waived |", "| --- | ---: | ---: |");
   for (const sev of SEVERITIES) out.push(`| ${sev} | ${s.by_severity[sev].fail} | ${s.by_severity[sev].waived} |`);
@@ -48,8 +59,15 @@ export function renderMarkdown(report: Report): string {
     budget = list(out, blocking, rules, budget, true);
   }
   if (other.length > 0) {
-    out.push(`### Other findings, below ${report.fail_on} (${other.length})`, "");
+    const why = report.mode.changes_only ? `not blocking: below ${report.fail_on}, or existing before this plan (--changes-only)` : `below ${report.fail_on}`;
+    out.push(`### Other findings, ${why} (${other.length})`, "");
     budget = list(out, other, rules, budget, false);
+  }
+  if (report.changes.length > 0) {
+    const how = report.mode.fail_on_changes ? `blocking at or above **${report.fail_on}** (--fail-on-changes)` : "informational";
+    out.push(`### Protections this plan weakens (${report.changes.length}, ${how})`, "");
+    for (const c of report.changes) out.push(`- **${c.severity.toUpperCase()}** ${c.rule_id} ${code(c.resource)} (${c.kind}): ${inline(c.message)}`);
+    out.push("");
   }
   if (budget < 0) out.push(`_${-budget} more ${plural(-budget, "finding")} are in the appendix below and in report.json._`, "");
 
@@ -62,26 +80,44 @@ export function renderMarkdown(report: Report): string {
     }
     out.push("");
   }
+  const baselined = report.findings.filter((f) => f.status === "baselined");
+  if (baselined.length > 0) {
+    out.push(`### Baselined (${baselined.length})`, "", "| rule | resource | attribute | input |", "| --- | --- | --- | --- |");
+    for (const f of baselined) out.push(`| ${f.rule_id} | ${code(f.resource)} | ${f.attribute ? code(f.attribute) : ""} | ${code(f.input)} |`);
+    out.push("");
+  }
   const problems = report.waivers.filter((w) => w.state !== "active");
   if (problems.length > 0) {
     out.push(`### Waivers to fix (${problems.length})`, "");
     for (const w of problems) {
-      const what = w.state === "expired" ? `expired on ${w.expires} and no longer waives` : "matches no finding; remove it";
-      out.push(`- ⚠️ waiver ${w.index}: ${w.rule} on ${code(w.resource)} (owner ${cell(w.owner)}) ${what}`);
+      out.push(`- ⚠️ waiver ${w.index}: ${w.rule} on ${code(w.resource)} (owner ${cell(w.owner)}) ${inline(waiverProblem(w))}`);
     }
     out.push("");
   }
 
+  if (report.baseline && report.baseline.stale.length > 0) {
+    out.push(`### Stale baseline entries (${report.baseline.stale.length})`, "", `These entries of ${code(report.baseline.path)} match no finding any more; write the baseline again.`, "");
+    for (const e of report.baseline.stale) out.push(`- ${e.rule_id} ${code(e.resource)}${e.attribute ? ` ${code(e.attribute)}` : ""} in ${code(e.input)}`);
+    out.push("");
+  }
+  if (report.inputs.length > 1) {
+    const applied = report.waivers.filter((w) => w.state === "active" && w.inputs.length > 0);
+    if (applied.length > 0) {
+      out.push("### Where waivers applied", "");
+      for (const w of applied) out.push(`- waiver ${w.index}: ${w.rule} on ${code(w.resource)} ${inline(waiverScope(w))}`);
+      out.push("");
+    }
+  }
   // Audit appendix: everything, collapsed so the comment stays short.
   out.push("<details>", "<summary>Audit appendix: controls, evidence per resource, inputs</summary>", "");
-  out.push("### Controls", "", "| control | rule | severity | title | pass | fail | waived | cannot verify |", "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |");
+  out.push("### Controls", "", "| control | rule | severity | title | pass | fail | waived | baselined | cannot verify |", "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
   const rows: { control: string; rule: ReportRule }[] = [];
   for (const rule of report.rules) for (const control of rule.controls.length > 0 ? rule.controls : ["(none)"]) rows.push({ control, rule });
   rows.sort((a, b) => compare(a.control, b.control) || compare(a.rule.id, b.rule.id));
   const counts = evaluationCounts(report);
   for (const { control, rule } of rows) {
-    const c = counts.get(rule.id) ?? { pass: 0, fail: 0, waived: 0, "cannot-verify": 0 };
-    out.push(`| ${cell(control)} | ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${c.pass} | ${c.fail} | ${c.waived} | ${c["cannot-verify"]} |`);
+    const c = counts.get(rule.id) ?? { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 };
+    out.push(`| ${cell(control)} | ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${c.pass} | ${c.fail} | ${c.waived} | ${c.baselined} | ${c["cannot-verify"]} |`);
   }
   out.push("");
 
@@ -116,7 +152,9 @@ function list(out: string[], findings: ReportFinding[], rules: Map<string, Repor
     const rule = rules.get(f.rule_id);
     const where = f.location.construct_path ? ` (${code(f.location.construct_path)})` : "";
     const attribute = f.attribute ? ` ${code(f.attribute)}` : "";
-    out.push(`- **${f.severity.toUpperCase()}** ${f.rule_id} ${code(f.resource)}${where}${attribute}: ${inline(f.message)}`);
+    const delta = f.regression ? " **regression**" : f.delta === "unknown" ? "" : ` _${f.delta}_`;
+    out.push(`- **${f.severity.toUpperCase()}** ${f.rule_id}${delta} ${code(f.resource)}${where}${attribute}: ${inline(f.message)}`);
+    for (const what of f.what_changed) out.push(`  - Regression: ${inline(what)}`);
     if (withFix && rule?.remediation) out.push(`  - How to fix: ${inline(rule.remediation)}`);
   }
   out.push("");
@@ -127,7 +165,7 @@ function evaluationCounts(report: Report): Map<string, Record<EvaluationStatus, 
   const counts = new Map<string, Record<EvaluationStatus, number>>();
   for (const e of report.evaluations) {
     let c = counts.get(e.rule_id);
-    if (!c) counts.set(e.rule_id, (c = { pass: 0, fail: 0, waived: 0, "cannot-verify": 0 }));
+    if (!c) counts.set(e.rule_id, (c = { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 }));
     c[e.status]++;
   }
   return counts;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Severity } from "../evaluate/rules.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding, ReportRule } from "./types.js";
+import { waiverProblem } from "./waivers.js";
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (upload with github/codeql-action/upload-sarif). One run,
@@ -49,12 +50,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     .filter((w) => w.state !== "active")
     .map((w) => ({
       level: "warning",
-      message: {
-        text:
-          w.state === "expired"
-            ? `Waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) expired on ${w.expires} and no longer waives anything.`
-            : `Waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) matches no finding; remove it.`,
-      },
+      message: { text: `Waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) ${waiverProblem(w)}.` },
       descriptor: { id: w.state === "expired" ? "expired-waiver" : "stale-waiver" },
       associatedRule: { id: w.rule, ...(ruleIndex.has(w.rule) ? { index: ruleIndex.get(w.rule) } : {}) },
     }));
@@ -104,7 +100,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
         invocations: [
           {
             executionSuccessful: true,
-            toolConfigurationNotifications: notifications,
+            toolConfigurationNotifications: [...notifications, ...baselineNotifications(report), ...changeNotifications(report, ruleIndex)],
             ...(executionNotifications.length > 0 ? { toolExecutionNotifications: executionNotifications } : {}),
           },
         ],
@@ -119,6 +115,8 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
           accepted: report.summary.accepted,
           blocking: report.summary.blocking,
           services: report.summary.services,
+          changes_only: report.mode.changes_only,
+          inputs: report.inputs.map((i) => ({ path: i.path, accepted: i.accepted, blocking: i.blocking, prior_state: i.prior_state })),
         },
       },
     ],
@@ -158,7 +156,7 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
     ruleId: f.rule_id,
     ...(ruleIndex !== undefined ? { ruleIndex } : {}),
     level: LEVEL[f.severity],
-    message: { text: f.attribute ? `${f.message} (attribute ${f.attribute})` : f.message },
+    message: { text: (f.attribute ? `${f.message} (attribute ${f.attribute})` : f.message) + (f.regression ? ` Regression: ${f.what_changed.join("; ") || "introduced by this plan"}.` : "") },
     locations: [
       {
         physicalLocation: {
@@ -170,6 +168,11 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
       },
     ],
     partialFingerprints: { "apprunnerGuardFinding/v1": fingerprint(f, report) },
+    // GitHub's own "new alert" tracking: introduced findings are new, existing ones unchanged.
+    ...(f.delta !== "unknown" ? { baselineState: f.delta === "introduced" ? "new" : "unchanged" } : {}),
+    ...(f.status === "baselined"
+      ? { suppressions: [{ kind: "external", status: "accepted", justification: "recorded in the --baseline file" }] }
+      : {}),
     ...(f.status === "waived" && f.waiver
       ? {
           suppressions: [
@@ -187,8 +190,31 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
       attribute: f.attribute,
       related: f.related,
       blocking: f.blocking,
+      status: f.status,
+      delta: f.delta,
+      regression: f.regression,
+      what_changed: f.what_changed,
+      baseline_id: f.baseline_id,
     },
   };
+}
+
+function baselineNotifications(report: Report) {
+  return (report.baseline?.stale ?? []).map((e) => ({
+    level: "warning",
+    message: { text: `Baseline entry ${e.id} (${e.rule_id} on ${e.resource} in ${e.input}) matches no finding: stale; write the baseline again.` },
+    descriptor: { id: "stale-baseline-entry" },
+  }));
+}
+
+/** Weakened protections are not results (no rule fails); they are notes on the run, tied to their rule. */
+function changeNotifications(report: Report, ruleIndex: Map<string, number>) {
+  return report.changes.map((c) => ({
+    level: c.blocking ? "error" : "note",
+    message: { text: `${c.rule_id} (${c.severity}) ${c.kind}: ${c.message} [${c.input}]` },
+    descriptor: { id: `change-${c.kind}` },
+    associatedRule: { id: c.rule_id, ...(ruleIndex.has(c.rule_id) ? { index: ruleIndex.get(c.rule_id) } : {}) },
+  }));
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };

@@ -1,6 +1,7 @@
 import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding } from "./types.js";
+import { waiverProblem, waiverScope } from "./waivers.js";
 
 export interface TextOptions {
   color: boolean;
@@ -14,6 +15,7 @@ export function renderText(raw: Report, options: TextOptions): string {
   const paint = (code: keyof typeof CODES, s: string) => (options.color ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
   const severityColor = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" } as const;
   const lines: string[] = [];
+  const multi = report.inputs.length > 1;
   const inputs = report.inputs.map((i) => `${i.path}${i.stack ? ` (stack ${i.stack})` : ""}`).join(", ");
   lines.push(paint("bold", `apprunner-guard ${report.tool.version}`) + paint("dim", ` · rules ${report.policy.rule_set_version} · ${inputs}`));
 
@@ -37,24 +39,58 @@ export function renderText(raw: Report, options: TextOptions): string {
       const sev = paint(severityColor[f.severity], f.severity.toUpperCase().padEnd(width));
       const by = f.waiver?.source ? `in construct ${f.waiver.source.construct_path ?? f.resource} ` : "";
       const why = f.waiver?.source ? `: ${visible(f.waiver.justification)}` : "";
-      const status = f.status === "waived" ? paint("dim", ` (waived ${by}by ${f.waiver?.owner} until ${f.waiver?.expires}${why})`) : "";
+      const status =
+        f.status === "waived"
+          ? paint("dim", ` (waived ${by}by ${f.waiver?.owner} until ${f.waiver?.expires}${why})`)
+          : f.status === "baselined"
+            ? paint("dim", " (baselined)")
+            : report.mode.changes_only && f.delta === "existing" && !f.blocking
+              ? paint("dim", " (existing: does not block with --changes-only)")
+              : "";
       const attribute = f.attribute ? paint("dim", ` ${f.attribute}`) : "";
-      lines.push(`  ${sev} ${f.rule_id}${attribute}  ${f.message}${status}`);
+      const delta = f.regression ? paint("red", " [regression]") : f.delta === "unknown" ? "" : paint("dim", ` [${f.delta}]`);
+      lines.push(`  ${sev} ${f.rule_id}${delta}${attribute}  ${f.message}${status}`);
+      for (const what of f.what_changed) lines.push(paint("dim", `      regression: ${what}`));
+    }
+  }
+  if (report.changes.length > 0) {
+    const how = report.mode.fail_on_changes ? `blocking at or above ${report.fail_on} (--fail-on-changes)` : "informational; --fail-on-changes makes them block";
+    lines.push("", paint("bold", `Protections this plan weakens while the rules still pass (${report.changes.length}, ${how})`));
+    for (const c of report.changes) {
+      const sev = paint(severityColor[c.severity], c.severity.toUpperCase().padEnd(width));
+      lines.push(`  ${sev} ${c.rule_id} ${paint("dim", `[${c.kind}]`)}  ${c.message}${multi ? paint("dim", `  ${c.input}`) : ""}`);
     }
   }
   for (const w of report.waivers) {
-    if (w.state === "expired") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) expired on ${w.expires} and no longer waives`));
-    if (w.state === "stale") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}) matches no finding; remove it`));
+    if (w.state === "expired") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}, owner ${w.owner}) ${waiverProblem(w)}`));
+    if (w.state === "stale") lines.push("", paint("yellow", `waiver ${w.index} (${w.rule} on ${w.resource}) ${waiverProblem(w)}`));
+    if (w.state === "active" && multi) lines.push("", paint("dim", `waiver ${w.index} (${w.rule} on ${w.resource}) applied ${waiverScope(w)}`));
+  }
+  if (report.baseline) {
+    const b = report.baseline;
+    lines.push("", paint("dim", `baseline ${b.path}: ${b.matched} of ${b.entries} entries match a finding`));
+    for (const e of b.stale) lines.push(paint("yellow", `baseline entry ${e.id.slice(0, 12)} (${e.rule_id} on ${e.resource} in ${e.input}) matches no finding: stale; write the baseline again`));
   }
   const s = report.summary;
+  if (multi) {
+    lines.push("");
+    for (const i of report.inputs) {
+      const name = `${i.path}${i.stack ? ` (stack ${i.stack})` : ""}`;
+      lines.push(`${i.accepted ? paint("green", "accepted") : paint("red", "rejected")}  ${name}${i.accepted ? "" : ` · ${i.blocking} blocking`}`);
+    }
+  }
   const counts = (["critical", "high", "medium", "low"] as const).map((sev) => `${s.by_severity[sev].fail} ${sev}`).join(", ");
+  const held = `${s.waived} waived${s.baselined > 0 || report.baseline ? `, ${s.baselined} baselined` : ""}`;
   const verdict = s.accepted
-    ? paint("green", `ACCEPTED`) + ` · ${s.findings} findings (${counts}), ${s.waived} waived, none at or above ${report.fail_on}`
-    : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
+    ? paint("green", `ACCEPTED`) + ` · ${s.findings} findings (${counts}), ${held}, none ${report.mode.changes_only ? "introduced " : ""}at or above ${report.fail_on}`
+    : paint("red", `REJECTED`) + ` · ${s.blocking} blocking ${report.mode.changes_only ? "introduced " : ""}findings at or above ${report.fail_on} (${counts}), ${held}`;
+  const diff = report.inputs.some((i) => i.prior_state)
+    ? ` · against the prior state: ${s.introduced} introduced (${s.regressions} regressions), ${s.existing} existing, ${s.changes} weakened`
+    : "";
   const e = s.evaluations;
-  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify`;
+  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e.baselined > 0 ? `${e.baselined} baselined, ` : ""}${e["cannot-verify"]} cannot verify`;
   if (s.services === 0) lines.push("", paint("yellow", NO_SERVICES_NOTE));
-  lines.push("", `${verdict} · ${evidence}`);
+  lines.push("", `${verdict}${diff} · ${evidence}`);
   return lines.join("\n") + "\n";
 }
 

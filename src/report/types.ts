@@ -2,11 +2,18 @@ import type { Waiver } from "../load/config.js";
 import type { InputKind } from "../load/types.js";
 import type { RuleInfo, Severity } from "../evaluate/rules.js";
 
-export const REPORT_VERSION = "1.0.0";
+export const REPORT_VERSION = "1.1.0";
 export const REPORT_SCHEMA_ID = "https://apprunner-guard.dev/schemas/report.v1.json";
 
-export type FindingStatus = "fail" | "waived";
-export type EvaluationStatus = "pass" | "fail" | "waived" | "cannot-verify";
+/** `baselined`: present in the `--baseline` file, reported but not blocking. */
+export type FindingStatus = "fail" | "waived" | "baselined";
+export type EvaluationStatus = "pass" | "fail" | "waived" | "baselined" | "cannot-verify";
+/**
+ * What this plan does to a finding, from evaluating the plan's prior state with the same rules:
+ * `introduced` (it fails after the plan and did not before), `existing` (it failed before and still
+ * does), `unknown` (the input has no prior state: cdktf output, *.tf.json, a plan without one).
+ */
+export type Delta = "introduced" | "existing" | "unknown";
 
 export interface ReportFinding {
   rule_id: string;
@@ -23,6 +30,34 @@ export interface ReportFinding {
   blocks: string[];
   location: { file: string; line: number | null; construct_path: string | null };
   waiver: (Waiver & { index: number }) | null;
+  delta: Delta;
+  /** Introduced on something that existed before this plan and did not fail this rule there. */
+  regression: boolean;
+  /** For a regression: what the plan changes that makes it fail ("... is deleted by this plan"). */
+  what_changed: string[];
+  /** Baseline identity: rule, input, address (cdktf hash suffixes removed), attribute, value fingerprint. */
+  baseline_id: string;
+  /** Fingerprint of the offending value (see report/baseline.ts). */
+  fingerprint: string;
+}
+
+/**
+ * A protection this plan weakens while every rule still passes (a role widened, a private service
+ * made public behind a WAF, a secret binding turned into a plain variable): informational, with the
+ * severity of the rule it is closest to; blocking only with --fail-on-changes.
+ */
+export interface ReportChange {
+  kind: "iam-widened" | "made-public" | "secret-to-plain" | "waf-removed" | "ingress-removed";
+  rule_id: string;
+  severity: Severity;
+  input: string;
+  resource: string;
+  /** The attribute the weakening is on ("" when it is about linked resources). */
+  attribute: string;
+  message: string;
+  before: string;
+  after: string;
+  blocking: boolean;
 }
 
 export interface ReportEvaluation {
@@ -36,6 +71,41 @@ export interface ReportWaiver extends Waiver {
   index: number;
   state: "active" | "expired" | "stale";
   matched: number;
+  /** The inputs (paths) where it matched a finding. */
+  inputs: string[];
+}
+
+export interface ReportInput {
+  path: string;
+  kind: InputKind;
+  stack: string | null;
+  sha256: string;
+  bytes: number;
+  resources: number;
+  /** The input's path from the repository root (or its stack name): what baselines and waivers' `input` name. */
+  identity: string;
+  /** Whether a prior state was read, so findings have a delta other than "unknown". */
+  prior_state: boolean;
+  /** This input's own verdict: no blocking finding or change in it. */
+  accepted: boolean;
+  blocking: number;
+}
+
+export interface ReportBaseline {
+  path: string;
+  entries: number;
+  matched: number;
+  /** Entries no current finding matches: fixed since, or moved; remove them by writing the baseline again. */
+  stale: BaselineEntry[];
+}
+
+export interface BaselineEntry {
+  id: string;
+  rule_id: string;
+  input: string;
+  resource: string;
+  attribute: string;
+  fingerprint: string;
 }
 
 /** A rule's facts as the report repeats them (rules.json minus where its sources live). */
@@ -44,6 +114,7 @@ export type ReportRule = Omit<RuleInfo, "package" | "readme">;
 export interface SeverityCounts {
   fail: number;
   waived: number;
+  baselined: number;
 }
 
 export interface Report {
@@ -55,16 +126,25 @@ export interface Report {
   policy: { rule_set_version: string; opa_version: string; wasm_sha256: string };
   fail_on: Severity;
   parameters: Record<string, unknown>;
-  inputs: { path: string; kind: InputKind; stack: string | null; sha256: string; bytes: number; resources: number }[];
+  /** --changes-only: only introduced findings block. --fail-on-changes: changes at or above fail_on block. */
+  mode: { changes_only: boolean; fail_on_changes: boolean };
+  inputs: ReportInput[];
   rules: ReportRule[];
   findings: ReportFinding[];
   evaluations: ReportEvaluation[];
+  changes: ReportChange[];
   waivers: ReportWaiver[];
+  baseline: ReportBaseline | null;
   summary: {
     accepted: boolean;
     blocking: number;
     findings: number;
     waived: number;
+    baselined: number;
+    introduced: number;
+    existing: number;
+    regressions: number;
+    changes: number;
     by_severity: Record<Severity, SeverityCounts>;
     evaluations: Record<EvaluationStatus, number>;
     resources_checked: number;
@@ -72,5 +152,6 @@ export interface Report {
     services: number;
     expired_waivers: number;
     stale_waivers: number;
+    stale_baseline_entries: number;
   };
 }

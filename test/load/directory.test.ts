@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -66,5 +66,20 @@ describe("inputs named more than once", () => {
     expect(loadInputs([join(dir, "main.tf.json"), join(dir, "main.tf.json")])).toHaveLength(1);
     const both = loadInputs([dir, join(dir, "iam.tf.json")]);
     expect(both.map((i) => i.path)).toEqual([dir]);
+  });
+});
+
+describe("a folder of plan JSON files is an estate: one input per file", () => {
+  test("each plan is its own input, next to the *.tf.json module of the same folder; variable files are not inputs", () => {
+    const dir = splitModule();
+    writeFileSync(join(dir, "prod.json"), readFileSync("test/fixtures/plans/diff-waf-removed.json"));
+    writeFileSync(join(dir, "staging.json"), readFileSync("test/fixtures/plans/secure-public.json"));
+    writeFileSync(join(dir, "terraform.tfvars.json"), JSON.stringify({ region: "eu-west-1" }));
+    const inputs = loadInputs([dir]);
+    expect(inputs.map((i) => [i.path, i.kind])).toEqual([
+      [dir, "terraform-json"],
+      [join(dir, "prod.json"), "terraform-plan"],
+      [join(dir, "staging.json"), "terraform-plan"],
+    ]);
   });
 });

@@ -4,6 +4,8 @@ import type { RuleManifest } from "../../src/evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "../../src/load/config.js";
 import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
+import { priorView } from "../../src/normalize/prior.js";
+import { baselineEntry, valueFingerprint } from "../../src/report/baseline.js";
 import { buildReport, type BuildReportOptions } from "../../src/report/build.js";
 import type { Report } from "../../src/report/types.js";
 import { fixtures, repoRoot } from "../helpers/paths.js";
@@ -57,5 +59,44 @@ export function goldenReport(overrides: Omit<Partial<BuildReportOptions>, "confi
     now: GOLDEN_NOW,
     ...overrides,
     configPath,
+  });
+}
+
+export const DIFF_INPUTS = ["test/fixtures/plans/diff-made-public.json", "test/fixtures/plans/diff-role-unchanged.json"];
+
+/**
+ * The diff-aware report, pinned: two real two-step plans (test/fixtures/hcl/diff-*) with their after and
+ * before findings frozen in diff-findings.json, --changes-only, and a baseline holding one real entry (AR-NET-001
+ * on the status service) and one entry nothing matches (stale).
+ */
+export function goldenDiffReport(): Report {
+  const manifest = frozenManifest();
+  const frozen = JSON.parse(readFileSync(fixtures("reports", "diff-findings.json"), "utf8")) as Record<string, { after: RawFinding[]; before: RawFinding[] }>;
+  const checked = loadInputs(DIFF_INPUTS).map((input) => {
+    const prior = priorView(input)!;
+    return {
+      input,
+      model: normalize(input),
+      findings: withRuleFacts(frozen[input.path]!.after, manifest),
+      before: { model: normalize(prior), findings: withRuleFacts(frozen[input.path]!.before, manifest) },
+    };
+  });
+  const status = checked[1]!.findings.find((f) => f.resource === "aws_apprunner_service.status")!;
+  const statusModel = checked[1]!.model.resources[status.resource];
+  const entries = [
+    baselineEntry(status, "test/fixtures/plans/diff-role-unchanged.json", valueFingerprint(status.message, status.attribute, statusModel)),
+    baselineEntry({ rule_id: "AR-OPS-002", resource: "aws_apprunner_service.api", attribute: "source_configuration.0.image_repository.0.image_identifier" }, "test/fixtures/plans/diff-role-unchanged.json", "0123456789abcdef"),
+  ];
+  const config: GuardConfig = { params: {}, waivers: [] };
+  return buildReport({
+    checked,
+    manifest,
+    wasmSha256: manifest.wasm_sha256,
+    config,
+    parameters: { ...manifest.params },
+    failOn: "high",
+    now: GOLDEN_NOW,
+    changesOnly: true,
+    baseline: { path: "test/fixtures/reports/diff.baseline.json", entries },
   });
 }

@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
 import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
 import { DEFAULT_MAX_BYTES } from "../../load/types.js";
+import { writeBaseline } from "../../report/baseline.js";
 import { nowFromEnv, writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
@@ -15,6 +16,10 @@ interface CheckArgs {
   "report-dir"?: string;
   "max-bytes": number;
   "require-services": boolean;
+  "changes-only": boolean;
+  "fail-on-changes": boolean;
+  baseline?: string;
+  "write-baseline"?: string;
   "sarif-category"?: string;
 }
 
@@ -29,6 +34,18 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
       .option("sarif-category", { type: "string", describe: "SARIF automationDetails.id category for code scanning (default: apprunner-guard/<input paths>)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
+      .option("changes-only", {
+        type: "boolean",
+        default: false,
+        describe: "only findings this plan introduces can reject it; existing ones are reported (needs a plan with prior state; AR-META-001 always blocks)",
+      })
+      .option("fail-on-changes", {
+        type: "boolean",
+        default: false,
+        describe: "also reject on protections the plan weakens while the rules still pass (the report's changes) at or above --fail-on",
+      })
+      .option("baseline", { type: "string", describe: "baseline file: findings recorded there are reported as baselined and do not block" })
+      .option("write-baseline", { type: "string", describe: "write the current findings (not waived, not AR-META-001) to this baseline file" })
       .option("max-bytes", {
         type: "number",
         default: DEFAULT_MAX_BYTES,
@@ -56,12 +73,20 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     failOn: args["fail-on"],
     maxBytes: args["max-bytes"],
     now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
+    changesOnly: args["changes-only"],
+    failOnChanges: args["fail-on-changes"],
+    baselinePath: args.baseline,
   });
   const sarifCategory = args["sarif-category"];
   if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
+  let baselineNote = "";
+  if (args["write-baseline"]) {
+    const entries = writeBaseline(args["write-baseline"], report);
+    baselineNote = `apprunner-guard: wrote ${entries} baseline entries to ${args["write-baseline"]}\n`;
+  }
   const stdout = renderers[args.format](report, { color: color && args.format === "text", sarifCategory });
   if (args["require-services"] && report.summary.services === 0) {
-    return { stdout, stderr: "apprunner-guard: --require-services: the inputs contain no aws_apprunner_service, so nothing was checked\n", outcome: "rejected" };
+    return { stdout, stderr: baselineNote + "apprunner-guard: --require-services: the inputs contain no aws_apprunner_service, so nothing was checked\n", outcome: "rejected" };
   }
-  return { stdout, outcome: report.summary.accepted ? "accepted" : "rejected" };
+  return { stdout, ...(baselineNote ? { stderr: baselineNote } : {}), outcome: report.summary.accepted ? "accepted" : "rejected" };
 }
