@@ -27,3 +27,12 @@ test_fail_findings_carry_the_rule if {
 		"blocks": ["AR-OPS-001"],
 	}}
 }
+
+test_evaluation_has_findings_and_applicability_of_every_rule if {
+	private := t.service("internal", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	e := main.evaluation with input as t.model([t.service("api", {}), private], {})
+	e.findings == main.findings with input as t.model([t.service("api", {}), private], {})
+	object.keys(e.applicable) == object.keys(main.rules)
+	e.applicable["network.waf_on_public_service"] == ["aws_apprunner_service.api"]
+	e.applicable["network.private_intent"] == ["aws_apprunner_service.internal"]
+}

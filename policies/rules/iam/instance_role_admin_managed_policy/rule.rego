@@ -8,7 +8,11 @@
 # custom:
 #   id: AR-IAM-004
 #   severity: critical
-#   controls: ["NIST AC-6(7)", "CIS 1.16"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6(5)"}
+#     - {framework: cis-aws, control: "1.16"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Detach the managed policy and grant the instance role a customer policy listing
 #     only the actions and resources the application uses.
@@ -30,3 +34,6 @@ findings contains lib.finding(
 	some m in input.iam.roles[sr.role].managed_policy_arns
 	regex.match(admin_regex, m.arn)
 }
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")

@@ -9,7 +9,7 @@
 # custom:
 #   id: AR-META-001
 #   severity: medium
-#   controls: []
+#   mappings: []
 #   remediation: >-
 #     Check a Terraform plan (terraform show -json) rather than cdktf output where values come
 #     from data sources or variables, reference resources directly (role.arn, not a string built
@@ -62,8 +62,12 @@ findings contains meta(
 }
 
 # Single service values that rules need, unknown until apply (refs cannot supply them).
+# Rules that are off (optional rules whose parameter is unset) are left out: nothing to block.
 service_values := {
-	lib.public_path: ["AR-NET-001", "AR-NET-004"],
+	lib.public_path: ["AR-NET-001", "AR-NET-004", "AR-NET-006", "AR-NET-007"],
+	"network_configuration.0.egress_configuration.0.egress_type": ["AR-NET-005"],
+	"network_configuration.0.ip_address_type": ["AR-NET-007"],
+	"health_check_configuration.0.unhealthy_threshold": ["AR-OPS-004"],
 	concat(".", [lib.image_configuration_path, "port"]): ["AR-NET-002"],
 	concat(".", [lib.code_configuration_values_path, "port"]): ["AR-NET-002"],
 	"health_check_configuration.0.protocol": ["AR-NET-003"],
@@ -84,8 +88,10 @@ map_values := {
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply"]), rules, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some path, rules in service_values
+	some path, all in service_values
 	lib.is_unknown(svc, path)
+	rules := lib.enabled_rules(all)
+	count(rules) > 0
 }
 
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input"]), rules, [s]) if {
@@ -130,6 +136,26 @@ findings contains meta(s, e.path, concat("", ["the value of ", lib.q(e.name), " 
 	count(lib.refs_at(svc, e.path)) == 0
 }
 
+# A VPC connector whose tags are unknown until apply while AR-OPS-005 requires tags the known ones lack.
+findings contains meta(c, "tags", concat("", ["the tags of ", c, " are unknown until apply"]), ["AR-OPS-005"], [c]) if {
+	lib.rule_enabled("AR-OPS-005")
+	some c in lib.of_type("aws_apprunner_vpc_connector")
+	res := input.resources[c]
+	lib.tags_unknown(res)
+	not connector_tags_known_enough(res)
+}
+
+connector_tags_known_enough(res) if {
+	required := lib.param("vpc_connector_required_tags")
+	count(required) > 0
+	count(lib.missing_tags(res, required)) == 0
+}
+
+connector_tags_known_enough(res) if {
+	count(lib.param("vpc_connector_required_tags")) == 0
+	count(lib.user_tag_keys(res)) > 0
+}
+
 # Associations whose target is unknown and not linked to anything.
 linking := {
 	"aws_wafv2_web_acl_association": {"attribute": "resource_arn", "rules": ["AR-NET-001"]},
@@ -143,3 +169,6 @@ findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is 
 	lib.is_unknown(res, l.attribute)
 	count(lib.refs_at(res, l.attribute)) == 0
 }
+
+# Every service is examined for values the rules cannot know.
+applicable := lib.all_services

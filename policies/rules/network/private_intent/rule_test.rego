@@ -47,3 +47,11 @@ test_pass_public_not_tagged_internal if {
 	r := rule.findings with input as t.model([t.service("api", {"tags": {"Exposure": "public"}, "tags_all": null})], {})
 	r == set()
 }
+
+# Applicability: private services and services tagged internal.
+test_applicable_private_or_internal if {
+	private := t.service("private", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	internal := t.service("internal", {"tags": {"Exposure": "internal"}})
+	a := rule.applicable with input as t.model([private, internal, t.service("public", {})], {})
+	a == {"aws_apprunner_service.private", "aws_apprunner_service.internal"}
+}

@@ -63,3 +63,10 @@ test_pass_ingress_unknown_left_to_meta if {
 	r := rule.findings with input as t.model([svc], {})
 	r == set()
 }
+
+# Applicability: public services only; a private one is not-applicable (not a pass).
+test_applicable_public_services_only if {
+	private := t.service("internal", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	a := rule.applicable with input as t.model([t.service("api", {}), private], {})
+	a == {"aws_apprunner_service.api"}
+}

@@ -83,3 +83,12 @@ test_pass_unknown_value_from_non_secret if {
 	r := rule.findings with input as t.model([svc, t.resource("aws_s3_bucket", "b", {})], {})
 	r == set()
 }
+
+image(name, attr, m) := t.service(name, {"source_configuration": [{"image_repository": [{"image_identifier": "x:1", "image_configuration": [object.union({"port": "8080"}, {attr: m})]}]}]})
+
+# Applicability: services that set plain environment variables.
+test_applicable_services_with_variables if {
+	m := t.model([image("api", "runtime_environment_variables", {"LOG": "1"}), t.service("web", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api"}
+}
