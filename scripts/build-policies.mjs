@@ -28,7 +28,7 @@ const FRAMEWORKS = [
   { id: "aws-config", name: "AWS Config managed rules", edition: "AWS::AppRunner rules, Developer Guide 2025", short: "AWS Config", label: "AWS Config managed rule" },
   { id: "security-hub", name: "AWS Security Hub CSPM controls", edition: "AppRunner controls, 2025", short: "Security Hub", label: "AWS Security Hub control" },
 ];
-const RULE_SET_VERSION = "1.0.0";
+const RULE_SET_VERSION = "1.1.0";
 const SEVERITIES = new Set(["critical", "high", "medium", "low"]);
 const checkMode = process.argv.includes("--check");
 

@@ -36,7 +36,8 @@ export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options
   const parameters = { ...engine.manifest.params, ...config.params };
   const checked: CheckedInput[] = inputs.map((input) => {
     const model = normalize(input);
-    return { input, model, findings: engine.evaluate(model, parameters) };
+    const { findings, applicable } = engine.evaluateAll(model, parameters);
+    return { input, model, findings, applicable };
   });
   return buildReport({
     checked,

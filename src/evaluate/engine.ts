@@ -25,6 +25,12 @@ export interface Finding extends RawFinding {
   severity: Severity;
 }
 
+/** One model's evaluation: the findings and, per rule id, the addresses the rule examined (null: the bundle does not say). */
+export interface Evaluation {
+  findings: Finding[];
+  applicable: Record<string, string[]> | null;
+}
+
 export interface EngineOptions {
   /** Folder holding policy.wasm and rules.json (defaults to the package's policies/dist). */
   distDir?: string;
@@ -85,30 +91,66 @@ export class PolicyEngine {
 
   /** Evaluates every rule on one model. Any engine failure is an EngineError: the pass fails closed. */
   evaluate(model: InputModel, params: Record<string, unknown>): Finding[] {
-    return this.evaluateRaw(model, params).map((f) => {
+    return this.evaluateAll(model, params).findings;
+  }
+
+  /** The findings and what each rule examined (for the evidence: pass vs not-applicable), in one evaluation. */
+  evaluateAll(model: InputModel, params: Record<string, unknown>): Evaluation {
+    const raw = this.evaluateRawAll(model, params);
+    const findings = raw.findings.map((f) => {
       const info = this.byPackage.get(f.rule);
       if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
       return { ...f, rule_id: info.id, severity: findingSeverity(info, f.blocks ?? [], this.byId) };
     });
+    let applicable: Record<string, string[]> | null = null;
+    if (raw.applicable) {
+      applicable = {};
+      for (const [pkg, addresses] of Object.entries(raw.applicable)) {
+        const info = this.byPackage.get(pkg);
+        if (!info) throw new EngineError(`policy bundle reported applicability for rule package "${pkg}", which rules.json does not list`);
+        applicable[info.id] = addresses;
+      }
+    }
+    return { findings, applicable };
   }
 
   /** The entrypoint's findings exactly as the Rego emits them (what native `opa eval` is compared with). */
   evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
+    return this.evaluateRawAll(model, params).findings;
+  }
+
+  private evaluateRawAll(model: InputModel, params: Record<string, unknown>): { findings: RawFinding[]; applicable: Record<string, string[]> | null } {
+    // A bundle without the evaluation entrypoint (built before applicability existed) still gives findings.
+    const combined = this.manifest.evaluation_entrypoint;
+    const entrypoint = combined && this.hasEntrypoint(combined) ? combined : this.manifest.entrypoint;
     let result: unknown;
     try {
       const input = new TextEncoder().encode(JSON.stringify(model));
       this.ensureMemory(input.byteLength);
       this.policy.setData({ apprunner_guard: { params } });
-      result = this.policy.evaluate(input.buffer, this.manifest.entrypoint);
+      result = this.policy.evaluate(input.buffer, entrypoint);
     } catch (error) {
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
-    const raw = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
+    const value = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
+    const both = entrypoint === combined;
+    const raw = both && value && typeof value === "object" ? (value as { findings?: unknown }).findings : value;
     const validate = validator("findings");
     if (!validate(raw)) {
       throw new EngineError(`policy evaluation on ${model.source.path} returned output that is not a findings list: ${describeFirstError(validate.errors)}`);
     }
-    return raw as RawFinding[];
+    if (!both) return { findings: raw as RawFinding[], applicable: null };
+    const applicable = (value as { applicable?: unknown }).applicable;
+    const validateApplicable = validator("applicable");
+    if (!validateApplicable(applicable)) {
+      throw new EngineError(`policy evaluation on ${model.source.path} returned applicability that is not a map of rule packages to addresses: ${describeFirstError(validateApplicable.errors)}`);
+    }
+    return { findings: raw as RawFinding[], applicable: applicable as Record<string, string[]> };
+  }
+
+  private hasEntrypoint(name: string): boolean {
+    const entrypoints = (this.policy as unknown as { entrypoints?: Record<string, number> }).entrypoints;
+    return !!entrypoints && Object.prototype.hasOwnProperty.call(entrypoints, name);
   }
 
   /**

@@ -15,8 +15,24 @@ export interface RuleInfo {
   severity: Severity;
   controls: string[];
   remediation: string;
+  /** Versioned control mappings (framework id from the manifest's frameworks + control id); `controls` is derived from them. */
+  mappings?: RuleMapping[];
   applies_to: string[];
   readme: string;
+}
+
+export interface RuleMapping {
+  framework: string;
+  control: string;
+}
+
+/** A framework the rules map to, with the edition every control id refers to. */
+export interface Framework {
+  id: string;
+  name: string;
+  edition: string;
+  short: string;
+  label: string;
 }
 
 /** policies/dist/rules.json: the manifest of the committed bundle. */
@@ -24,6 +40,9 @@ export interface RuleManifest {
   rule_set_version: string;
   opa_version: string;
   entrypoint: string;
+  /** Findings and applicability in one evaluation (bundles built before it existed have only `entrypoint`). */
+  evaluation_entrypoint?: string;
+  frameworks?: Framework[];
   wasm_sha256: string;
   params: Record<string, unknown>;
   rules: RuleInfo[];

@@ -10,6 +10,7 @@ import { packageRoot } from "../paths.js";
 import {
   REPORT_SCHEMA_ID,
   REPORT_VERSION,
+  EVALUATION_STATUSES,
   type EvaluationStatus,
   type Report,
   type ReportEvaluation,
@@ -21,6 +22,8 @@ export interface CheckedInput {
   input: LoadedInput;
   model: InputModel;
   findings: Finding[];
+  /** Per rule id, the addresses the rule examined (from the bundle); absent: every resource of its types counts as examined. */
+  applicable?: Record<string, string[]> | null;
 }
 
 export interface BuildReportOptions {
@@ -50,7 +53,7 @@ export function buildReport(options: BuildReportOptions): Report {
 
   const findings: ReportFinding[] = [];
   const evaluations: ReportEvaluation[] = [];
-  for (const { input, model, findings: raw } of checked) {
+  for (const { input, model, findings: raw, applicable } of checked) {
     for (const f of raw) {
       const matching = waivers.filter((w) => w.rule === f.rule_id && globMatch(w.resource, f.resource));
       for (const w of matching) w.matched++;
@@ -71,7 +74,7 @@ export function buildReport(options: BuildReportOptions): Report {
         waiver: waiver ? stripWaiver(waiver) : null,
       });
     }
-    for (const row of evidenceRows(input.path, model, manifest, findings.filter((f) => f.input === input.path))) evaluations.push(row);
+    for (const row of evidenceRows(input.path, model, manifest, findings.filter((f) => f.input === input.path), applicable ?? null)) evaluations.push(row);
   }
   for (const w of waivers) if (w.matched === 0 && w.state === "active") w.state = "stale";
 
@@ -87,7 +90,7 @@ export function buildReport(options: BuildReportOptions): Report {
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { fail: 0, waived: 0 }])) as Report["summary"]["by_severity"];
   for (const f of findings) bySeverity[f.severity][f.status]++;
-  const evaluationCounts: Record<EvaluationStatus, number> = { pass: 0, fail: 0, waived: 0, "cannot-verify": 0 };
+  const evaluationCounts = Object.fromEntries(EVALUATION_STATUSES.map((st) => [st, 0])) as Record<EvaluationStatus, number>;
   for (const e of evaluations) evaluationCounts[e.status]++;
   const blocking = findings.filter((f) => f.blocking).length;
 
@@ -97,6 +100,7 @@ export function buildReport(options: BuildReportOptions): Report {
     generated_at: now.toISOString(),
     tool: { name: "apprunner-guard", version: toolVersion() },
     policy: { rule_set_version: manifest.rule_set_version, opa_version: manifest.opa_version, wasm_sha256: options.wasmSha256 },
+    frameworks: manifest.frameworks ?? [],
     fail_on: failOn,
     parameters: options.parameters,
     inputs: checked.map(({ input, model }) => ({
@@ -113,6 +117,7 @@ export function buildReport(options: BuildReportOptions): Report {
       description: r.description,
       severity: r.severity,
       controls: r.controls,
+      mappings: r.mappings ?? [],
       remediation: r.remediation,
       applies_to: r.applies_to,
     })),
@@ -134,10 +139,18 @@ export function buildReport(options: BuildReportOptions): Report {
 }
 
 /**
- * Evidence for auditors: every rule against every resource it applies to. A resource fails a rule when
- * a finding names it or lists it as related; it cannot be verified when a finding lists that rule in `blocks`.
+ * Evidence for auditors: every rule against every resource of the types it covers. A resource fails a rule
+ * when a finding names it or lists it as related; it cannot be verified when a finding lists that rule in
+ * `blocks`; otherwise it passes if the rule examined it (the bundle's applicability) and is not-applicable
+ * if not, so "pass" always means "examined and compliant".
  */
-function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManifest, findings: ReportFinding[]): ReportEvaluation[] {
+function evidenceRows(
+  inputPath: string,
+  model: InputModel,
+  manifest: RuleManifest,
+  findings: ReportFinding[],
+  applicable: Record<string, string[]> | null,
+): ReportEvaluation[] {
   const out: ReportEvaluation[] = [];
   const touched = new Map<string, ReportFinding[]>();
   for (const f of findings) {
@@ -153,6 +166,7 @@ function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManife
     for (const id of f.blocks) for (const address of [f.resource, ...f.related]) blocked.add(`${id}\u0000${address}`);
   }
   for (const rule of manifest.rules) {
+    const examined = applicable ? new Set(applicable[rule.id] ?? []) : null;
     const addresses = new Set(rule.applies_to.flatMap((type) => model.by_type[type] ?? []));
     for (const f of findings) if (f.rule_id === rule.id) addresses.add(f.resource);
     for (const address of [...addresses].sort(compare)) {
@@ -161,6 +175,7 @@ function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManife
       if (hits.some((f) => f.status === "fail")) status = "fail";
       else if (hits.length > 0) status = "waived";
       else if (blocked.has(`${rule.id}\u0000${address}`)) status = "cannot-verify";
+      else if (examined && !examined.has(address)) status = "not-applicable";
       out.push({ rule_id: rule.id, input: inputPath, resource: address, status });
     }
   }

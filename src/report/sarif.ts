@@ -64,6 +64,8 @@ export function renderSarif(report: Report): string {
           fail_on: report.fail_on,
           accepted: report.summary.accepted,
           blocking: report.summary.blocking,
+          // The evidence, counted by the same statuses as every other format (pass, not-applicable, ...).
+          evaluations: report.summary.evaluations,
         },
       },
     ],

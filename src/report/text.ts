@@ -49,7 +49,7 @@ export function renderText(raw: Report, options: TextOptions): string {
     ? paint("green", `ACCEPTED`) + ` · ${s.findings} findings (${counts}), ${s.waived} waived, none at or above ${report.fail_on}`
     : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
   const e = s.evaluations;
-  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify`;
+  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify, ${e["not-applicable"]} not applicable`;
   lines.push("", `${verdict} · ${evidence}`);
   return lines.join("\n") + "\n";
 }

@@ -1,12 +1,19 @@
 import type { Waiver } from "../load/config.js";
 import type { InputKind } from "../load/types.js";
-import type { RuleInfo, Severity } from "../evaluate/rules.js";
+import type { Framework, RuleInfo, Severity } from "../evaluate/rules.js";
 
-export const REPORT_VERSION = "1.0.0";
+export const REPORT_VERSION = "1.1.0";
 export const REPORT_SCHEMA_ID = "https://apprunner-guard.dev/schemas/report.v1.json";
 
 export type FindingStatus = "fail" | "waived";
-export type EvaluationStatus = "pass" | "fail" | "waived" | "cannot-verify";
+/**
+ * The result of one rule on one resource. `pass` means examined and compliant; `not-applicable` means the
+ * rule does not apply to that resource (a private service for the WAF rule); `cannot-verify` means a value
+ * the rule needs is unknown (AR-META-001). `baselined` is reserved for findings accepted by a baseline.
+ */
+export type EvaluationStatus = "pass" | "fail" | "waived" | "baselined" | "cannot-verify" | "not-applicable";
+/** Every status, in the order reports print them. */
+export const EVALUATION_STATUSES: readonly EvaluationStatus[] = ["fail", "waived", "baselined", "cannot-verify", "pass", "not-applicable"];
 
 export interface ReportFinding {
   rule_id: string;
@@ -39,7 +46,7 @@ export interface ReportWaiver extends Waiver {
 }
 
 /** A rule's facts as the report repeats them (rules.json minus where its sources live). */
-export type ReportRule = Omit<RuleInfo, "package" | "readme">;
+export type ReportRule = Omit<RuleInfo, "package" | "readme" | "mappings"> & { mappings: NonNullable<RuleInfo["mappings"]> };
 
 export interface SeverityCounts {
   fail: number;
@@ -53,6 +60,8 @@ export interface Report {
   generated_at: string;
   tool: { name: "apprunner-guard"; version: string };
   policy: { rule_set_version: string; opa_version: string; wasm_sha256: string };
+  /** The frameworks the rules' mappings refer to, with their editions. */
+  frameworks: Framework[];
   fail_on: Severity;
   parameters: Record<string, unknown>;
   inputs: { path: string; kind: InputKind; stack: string | null; sha256: string; bytes: number; resources: number }[];
