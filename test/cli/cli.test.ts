@@ -138,7 +138,19 @@ describe.concurrent("rules and explain", () => {
     }
     const doc = JSON.parse(json.stdout);
     expect(doc.rules).toHaveLength(manifest.rules.length);
-    expect(doc.rules[0]).toEqual({ id: expect.any(String), severity: expect.any(String), title: expect.any(String), controls: expect.any(Array), applies_to: expect.any(Array) });
+    expect(doc.rules[0]).toEqual({
+      id: expect.any(String),
+      severity: expect.any(String),
+      title: expect.any(String),
+      controls: expect.any(Array),
+      mappings: expect.any(Array),
+      applies_to: expect.any(Array),
+    });
+    // the frameworks with the edition every control id refers to
+    expect(text.stdout).toContain("NIST SP 800-53, Rev. 5");
+    expect(text.stdout).toContain("PCI DSS, v4.0.1");
+    expect(text.stdout).toMatch(/CIS Amazon Web Services Foundations Benchmark, v\d+\.\d+\.\d+/);
+    expect(doc.frameworks.map((f: { id: string; edition: string }) => `${f.id} ${f.edition}`)).toEqual(expect.arrayContaining(["nist-800-53 Rev. 5", "soc2 2017 (revised points of focus, 2022)"]));
   });
 
   test("explain prints what, why, how to fix (HCL and cdktf) and controls", async () => {
