@@ -1,3 +1,4 @@
+import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -19,6 +20,7 @@ export const renderers = {
   sarif: (report: Report) => renderSarif(report),
   junit: (report: Report) => renderJunit(report),
   markdown: (report: Report) => renderMarkdown(report),
+  html: (report: Report) => renderHtml(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof renderers;
@@ -30,4 +32,5 @@ export const REPORT_FILES: Partial<Record<Format, string>> = {
   sarif: "report.sarif",
   junit: "report.junit.xml",
   markdown: "report.md",
+  html: "report.html",
 };

@@ -46,7 +46,7 @@ describe.concurrent("check: formats and exit codes", () => {
       cli([...args, "--report-dir", join(scratch, "b")], { APPRUNNER_GUARD_NOW: "2025-06-01T02:00:00Z" }),
     ]);
     for (const r of [a!, b!]) expect([r.code, r.stderr]).toEqual([1, ""]);
-    const files = ["report.json", "report.junit.xml", "report.md", "report.sarif"];
+    const files = ["report.html", "report.json", "report.junit.xml", "report.md", "report.sarif"];
     expect(readdirSync(join(scratch, "a")).sort()).toEqual(files);
     const read = (dir: string, file: string) => readFileSync(join(scratch, dir, file), "utf8");
     expect(read("a", "report.json")).toBe(a!.stdout);
@@ -56,6 +56,7 @@ describe.concurrent("check: formats and exit codes", () => {
     expectValidSarif(read("a", "report.sarif"));
     expectValidJunit(read("a", "report.junit.xml"), report);
     expect(read("a", "report.md")).toMatch(/^## apprunner-guard: ❌ \*\*REJECTED\*\*/);
+    expect(read("a", "report.html")).toContain(`<strong>REJECTED</strong>`);
     // the real bundle's facts and hash are in the report
     expect(report.policy.wasm_sha256).toBe(loadManifest().wasm_sha256);
     expect(report.rules.map((r: { id: string }) => r.id)).toEqual(loadManifest().rules.map((r) => r.id));

@@ -25,7 +25,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
-      .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
+      .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml, report.md and report.html into this folder" })
       .option("max-bytes", {
         type: "number",
         default: DEFAULT_MAX_BYTES,
