@@ -75,8 +75,16 @@ describe.concurrent("check: formats and exit codes", () => {
     expect(report.inputs.length).toBeGreaterThan(0);
   });
 
-  test("an unknown --format is a usage error (2)", async () => {
+  test("--format html prints the self-contained HTML report", async () => {
     const r = await cli(["check", STACK, "--format", "html"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(r.stdout).toContain("<strong>REJECTED</strong>");
+    expect(r.stdout).not.toMatch(/<script|<link|https?:\/\/(?!apprunner-guard\.dev|www\.w3\.org)/);
+  });
+
+  test("an unknown --format is a usage error (2)", async () => {
+    const r = await cli(["check", STACK, "--format", "pdf"]);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^apprunner-guard: usage: /);
   });
