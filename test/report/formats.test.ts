@@ -168,6 +168,14 @@ describe("Markdown", () => {
     expect(md.slice(0, md.indexOf("<details>")).length).toBeLessThan(65_536); // GitHub's comment limit
   });
 
+  test("the appendix lists the frameworks with editions; a private service is not applicable to the WAF rule", () => {
+    const md = renderers.markdown(goldenReport());
+    expect(md).toContain("| NIST SP 800-53 | Rev. 5 |");
+    expect(md).toContain("| PCI DSS | v4.0.1 |");
+    expect(md).toContain("| AR-NET-001 | `aws_apprunner_service.internal` | not applicable |");
+    expect(md).toContain("| AR-NET-001 | `aws_apprunner_service.worker` | waived |");
+  });
+
   test("every control of every rule has a row in the appendix", () => {
     const r = goldenReport();
     const md = renderers.markdown(r);
