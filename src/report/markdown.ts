@@ -27,7 +27,15 @@ export function renderMarkdown(report: Report): string {
   const reason = s.accepted
     ? `no unwaived finding at or above **${report.fail_on}**`
     : `${s.blocking} blocking ${plural(s.blocking, "finding")} at or above **${report.fail_on}**`;
-  out.push(`## apprunner-guard: ${verdict}`, "", `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${s.resources_checked} resources checked`, "");
+  const evidence = EVALUATION_STATUSES.filter((st) => s.evaluations[st] > 0)
+    .map((st) => `${s.evaluations[st]} ${STATUS_LABEL[st].replace(/\*/g, "").toLowerCase()}`)
+    .join(", ");
+  out.push(
+    `## apprunner-guard: ${verdict}`,
+    "",
+    `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${s.resources_checked} resources checked${evidence ? ` (rule × resource: ${evidence})` : ""}`,
+    "",
+  );
 
   out.push("| severity | findings | waived |", "| --- | ---: | ---: |");
   for (const sev of SEVERITIES) out.push(`| ${sev} | ${s.by_severity[sev].fail} | ${s.by_severity[sev].waived} |`);
