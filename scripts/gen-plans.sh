@@ -133,7 +133,10 @@ for c in $CASES; do
   (
     cd "$w"
     tf init -input=false >/dev/null
-    tf plan -input=false -out=plan.bin >plan.txt 2>&1 || { cat plan.txt >&2; exit 1; }
+    # A case may pass extra plan options (one per line, e.g. -target=...) in a plan-args file.
+    args=()
+    [[ -f plan-args ]] && mapfile -t args <plan-args
+    tf plan -input=false "${args[@]}" -out=plan.bin >plan.txt 2>&1 || { cat plan.txt >&2; exit 1; }
     "$TF_BIN" show -json plan.bin |
       python3 -c 'import json,sys; json.dump(json.load(sys.stdin), sys.stdout, indent=2); print()' \
         >"$OUT_DIR/$OUT_PREFIX$c.json"

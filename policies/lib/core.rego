@@ -44,6 +44,21 @@ _covers(u, path) if u == path
 _covers(u, path) if startswith(path, concat("", [u, "."]))
 
 # Keys of a map attribute that are unknown until apply (listed in `unknown` as path.KEY).
+# Why a path is unknown beyond "until apply" (unknown_reasons of the model), as " (reason)", or "".
+unknown_reason(res, path) := concat("", [" (", concat("; ", sort(rs)), ")"]) if {
+	rs := {r |
+		some u, r in object.get(res, "unknown_reasons", {})
+		_covers(u, path)
+	}
+	count(rs) > 0
+} else := ""
+
+# Terraform marks the value sensitive (after_sensitive): it was copied from a secret or a sensitive variable.
+is_sensitive(res, path) if {
+	some u in object.get(res, "sensitive", [])
+	_covers(u, path)
+}
+
 unknown_keys(res, path) := {k |
 	prefix := concat("", [path, "."])
 	some u in object.get(res, "unknown", [])
@@ -105,7 +120,7 @@ _env_entries(svc, cp, mp, attr) := (known | unknown) | opaque if {
 # A map wholly unknown until apply (plan JSON writes a map with any unknown value that way): its
 # names are lost, its refs remain, so there is one entry per referenced resource.
 _opaque_entries(svc, mp) := {e |
-	mp in object.get(svc, "unknown", [])
+	is_unknown(svc, mp)
 	some r in refs_at(svc, mp)
 	e := {"name": "", "name_unknown": true, "ref": r, "path": mp, "map_path": mp, "unknown": true, "value": null}
 }

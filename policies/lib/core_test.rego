@@ -56,3 +56,17 @@ test_pass_services_and_types if {
 	lib.type_of("aws_apprunner_service.a") == "aws_apprunner_service" with input as m
 	lib.type_of("nope.x") == "" with input as m
 }
+
+test_pass_unknown_reason if {
+	r := {"unknown_reasons": {"a.0": "dynamic", "a.0.b": "other"}}
+	lib.unknown_reason(r, "a.0.b") == " (dynamic; other)"
+	lib.unknown_reason(r, "a.0.c") == " (dynamic)"
+	lib.unknown_reason(r, "x") == ""
+	lib.unknown_reason({}, "x") == ""
+}
+
+test_pass_is_sensitive if {
+	lib.is_sensitive({"sensitive": ["a.0.env"]}, "a.0.env.K")
+	not lib.is_sensitive({"sensitive": ["a.0.env.J"]}, "a.0.env.K")
+	not lib.is_sensitive({}, "a")
+}

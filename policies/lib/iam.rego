@@ -14,10 +14,35 @@ role_arn(svc, path) := svc.values.source_configuration[0].authentication_configu
 	path == access_role_path
 }
 
-# Roles of the model (iam.roles) the service's role attribute points at, through refs.
+# Roles of the model (iam.roles) the service's role attribute points at. A known ARN is what
+# Terraform applies: only the referenced roles that have that ARN (by their known ARN, or by path and
+# name while their ARN is unknown) are it, and a literal ARN of a role nothing in the input creates
+# points at no role (an external role), even when a reference to another role appears too. Only an
+# unknown ARN falls back to the roles its refs name. Data sources are never roles of the model.
 model_roles(svc, path) := {r |
+	arn := role_arn(svc, path)
 	some r in refs_at(svc, path)
 	input.iam.roles[r]
+	role_has_arn(input.resources[r].values, arn)
+} if {
+	role_arn(svc, path)
+} else := {r |
+	some r in refs_at(svc, path)
+	input.iam.roles[r]
+}
+
+role_has_arn(values, arn) if values.arn == arn
+
+role_has_arn(values, arn) if {
+	not values.arn
+	is_string(values.name)
+	endswith(arn, concat("", [":role", object.get(values, "path", "/"), values.name]))
+}
+
+# Neither its ARN nor its name is known (name_prefix): the role cannot be shown not to be it.
+role_has_arn(values, _) if {
+	not values.arn
+	not values.name
 }
 
 instance_roles(svc) := model_roles(svc, instance_role_path)
@@ -132,10 +157,23 @@ matches_every_action(a) if {
 	}
 }
 
+# The statement applies to every resource of the action's service: any_resource, or a Resource
+# pattern that covers the whole resource space of the service (arn:aws:s3:::*/* for s3, decided by the
+# normalizer from the services' ARN formats into any_resource_services).
+any_resource_for(st, _) if any_resource(st)
+
+any_resource_for(st, action) if service_covered(st, action)
+
+service_covered(st, action) if {
+	prefix := split(action, ":")[0]
+	some svc in object.get(st, "any_resource_services", [])
+	wildcard_match(lower(prefix), svc)
+}
+
 # The statement grants the action on every resource.
 grants_on_any(st, action) if {
 	grants(st, action)
-	any_resource(st)
+	any_resource_for(st, action)
 }
 
 # Which attribute of the statement's source a user edits.
@@ -163,7 +201,16 @@ role_label(sr) := concat("", [sr.kind, " role ", sr.role, " of ", sr.service])
 # A finding on an identity-policy statement of a service's role.
 statement_finding(sr, st, what) := finding(
 	st.via,
-	policy_attribute(st.via),
-	concat("", [role_label(sr), " ", what, " in statement ", format_int(st.index, 10), " of ", st.via]),
+	statement_attribute(st),
+	concat("", [role_label(sr), " ", what, " in statement ", format_int(st.index, 10), " of ", statement_source(st)]),
 	[sr.service, sr.role],
 )
+
+# Where a statement comes from: its policy resource, or the AWS managed policy an attachment adds.
+statement_source(st) := concat("", ["AWS managed policy ", st.managed_policy, " attached by ", st.via]) if st.managed_policy
+
+else := st.via
+
+statement_attribute(st) := managed_attribute(st.via) if st.managed_policy
+
+else := policy_attribute(st.via)

@@ -45,3 +45,62 @@ test_is_allow_fails_closed_on_odd_effects if {
 	lib.is_allow({"effect": ""})
 	not lib.is_allow({"effect": "Deny"})
 }
+
+# A known role ARN is what Terraform applies: a ref to another role is only a hint for an unknown ARN.
+test_pass_known_role_arn_beats_refs if {
+	svc := t.with_refs(
+		t.service("api", {"instance_configuration": [{"instance_role_arn": "arn:aws:iam::123456789012:role/external"}]}),
+		{t.instance_role_path: ["aws_iam_role.app"]},
+	)
+	m := t.iam_model(svc, t.role([], [], [], []))
+	lib.instance_roles(svc) == set() with input as m
+}
+
+test_pass_known_role_arn_matches_known_arn_or_path_and_name if {
+	by_arn := t.model(
+		[t.resource("aws_iam_role", "app", {"name": "app", "arn": "arn:aws:iam::1:role/ops/app"})],
+		{"aws_iam_role.app": t.role([], [], [], [])},
+	)
+	svc := t.service_with_role({}, "app")
+	lib.instance_roles(svc) == set() with input as by_arn
+	ops_arn := t.with_refs(
+		t.service("api", {"instance_configuration": [{"instance_role_arn": "arn:aws:iam::1:role/ops/app"}]}),
+		{t.instance_role_path: ["aws_iam_role.app"]},
+	)
+	lib.instance_roles(ops_arn) == {"aws_iam_role.app"} with input as by_arn
+	with_path := t.model(
+		[t.resource("aws_iam_role", "app", {"name": "app", "path": "/ops/"})],
+		{"aws_iam_role.app": t.role([], [], [], [])},
+	)
+	ops := t.with_refs(
+		t.service("api", {"instance_configuration": [{"instance_role_arn": "arn:aws:iam::123456789012:role/ops/app"}]}),
+		{t.instance_role_path: ["aws_iam_role.app"]},
+	)
+	lib.instance_roles(ops) == {"aws_iam_role.app"} with input as with_path
+	lib.instance_roles(svc) == set() with input as with_path
+}
+
+test_pass_role_with_unknown_name_cannot_be_ruled_out if {
+	m := t.model([t.resource("aws_iam_role", "app", {})], {"aws_iam_role.app": t.role([], [], [], [])})
+	lib.instance_roles(t.service_with_role({}, "app")) == {"aws_iam_role.app"} with input as m
+}
+
+# A pattern covering a service's whole resource space (any_resource_services, from the ARN formats)
+# is "any resource" for that service's actions only.
+test_pass_service_covered if {
+	st := object.union(t.allow("p", 0, ["s3:getobject", "iam:passrole"], ["arn:aws:s3:::*/*"]), {"any_resource_services": ["s3"]})
+	lib.grants_on_any(st, "s3:getobject")
+	not lib.grants_on_any(st, "iam:passrole")
+	lib.service_covered(st, "s3:*")
+	lib.service_covered(st, "*:getobject")
+	not lib.service_covered(t.allow("p", 0, ["s3:getobject"], ["arn:aws:s3:::*/*"]), "s3:getobject")
+}
+
+test_pass_managed_policy_statement_source if {
+	st := object.union(t.allow("aws_iam_role_policy_attachment.x", 2, ["*"], ["*"]), {"managed_policy": "arn:aws:iam::aws:policy/AdministratorAccess"})
+	lib.statement_source(st) == "AWS managed policy arn:aws:iam::aws:policy/AdministratorAccess attached by aws_iam_role_policy_attachment.x"
+	m := t.model([t.resource("aws_iam_role_policy_attachment", "x", {}), t.resource("aws_iam_role_policy", "app", {})], {})
+	lib.statement_attribute(st) == "policy_arn" with input as m
+	lib.statement_source(t.allow("aws_iam_role_policy.app", 0, [], [])) == "aws_iam_role_policy.app"
+	lib.statement_attribute(t.allow("aws_iam_role_policy.app", 0, [], [])) == "policy" with input as m
+}

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { checkDuplicateKeys } from "./duplicate-keys.js";
+import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
 
@@ -21,6 +23,7 @@ export function loadInputs(paths: string[], options: Partial<LoadOptions> = {}):
       const files = (input.parts ?? [input]).map((p) => resolve(p.path));
       if (files.every((f) => seen.has(f))) continue;
       for (const f of files) seen.add(f);
+      attachModules(input);
       inputs.push(input);
     }
   }
@@ -35,8 +38,9 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   const buffer = readOrFail(path);
   const text = buffer.toString("utf8");
   if (text.trim() === "") throw new InputError(path, `file is empty; expected JSON from "terraform show -json" or cdktf synth`);
-  const document = parseJson(path, text);
-  const { kind, stack } = recognise(path, document);
+  const parsed = parseJson(path, text);
+  const { kind, stack } = recognise(path, parsed);
+  const document = checkDuplicateKeys(path, text, kind, parsed as Record<string, unknown>);
   if (expectedStack !== undefined && kind !== "cdktf-stack") {
     throw new InputError(path, `the cdktf manifest lists it as stack "${expectedStack}" but it is not a cdktf stack`);
   }

@@ -16,6 +16,17 @@ export interface LoadedInput {
    * in one file reaches a role in another). Each part keeps its own path and text for report locations.
    */
   parts?: InputPart[];
+  /** Module calls of a *.tf.json module, by module key ("a", "a.b"), with their JSON sources when readable. */
+  modules?: Record<string, ModuleSource>;
+}
+
+export interface ModuleSource {
+  key: string;
+  source: string;
+  dir: string | null;
+  parts: InputPart[];
+  /** Why the module's resources cannot be read (not downloaded, native HCL syntax); null when they can. */
+  unreadable: string | null;
 }
 
 export interface InputPart {

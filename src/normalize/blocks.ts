@@ -70,7 +70,7 @@ const BOOL_PATHS: Record<string, string[][]> = {
 
 export function coerceBooleans(body: Record<string, unknown>, mode: "managed" | "data", type: string): void {
   if (mode !== "managed") return;
-  for (const path of BOOL_PATHS[type] ?? []) coerceAt(body, path);
+  for (const path of Object.hasOwn(BOOL_PATHS, type) ? BOOL_PATHS[type]! : []) coerceAt(body, path);
 }
 
 function coerceAt(node: unknown, path: string[]): void {

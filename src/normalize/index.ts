@@ -1,8 +1,8 @@
 import type { LoadedInput } from "../load/types.js";
-import { readTerraformJson } from "./hcl-json.js";
-import { resolveRoles } from "./iam.js";
+import { readTerraformJsonModule } from "./hcl-json.js";
+import { resolveRoles } from "./iam/roles.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
-import { readPlan } from "./plan.js";
+import { planIncomplete, readPlan } from "./plan.js";
 import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
@@ -10,10 +10,9 @@ export { MODEL_VERSION } from "./model.js";
 
 /** Builds the one input model the rules read, whatever kind of input it came from. */
 export function normalize(input: LoadedInput): InputModel {
-  const drafts =
-    input.kind === "terraform-plan"
-      ? readPlan(input.document, input.path, input.text)
-      : readTerraformJson(input.parts ?? [{ path: input.path, document: input.document, text: input.text }]);
+  const tfjson =
+    input.kind === "terraform-plan" ? null : readTerraformJsonModule(input.parts ?? [{ path: input.path, document: input.document, text: input.text }], input.modules);
+  const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text);
 
   const resources = new Map<string, DraftResource>();
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
@@ -40,6 +39,7 @@ export function normalize(input: LoadedInput): InputModel {
     out[d.address] = resource;
   }
   const plan = input.document as { terraform_version?: unknown };
+  const incomplete = tfjson ? (tfjson.incomplete.length > 0 ? tfjson.incomplete.join("; ") : null) : planIncomplete(input.document as Record<string, unknown>);
   return {
     model_version: MODEL_VERSION,
     source: {
@@ -47,6 +47,7 @@ export function normalize(input: LoadedInput): InputModel {
       path: input.path,
       stack: input.stack,
       terraform_version: input.kind === "terraform-plan" && typeof plan.terraform_version === "string" ? plan.terraform_version : null,
+      ...(incomplete ? { incomplete } : {}),
     },
     resources: out,
     by_type: sortKeys(byType),

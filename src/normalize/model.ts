@@ -13,6 +13,10 @@ export interface ModelResource {
   values: Record<string, unknown>;
   unknown: string[];
   refs: Record<string, string[]>;
+  /** Why a path cannot be known beyond "unknown until apply" (a dynamic block, several candidates). */
+  unknown_reasons?: Record<string, string>;
+  /** Paths Terraform marks sensitive in after_sensitive. */
+  sensitive?: string[];
   origin: { construct_path: string | null; file: string | null; line: number | null };
 }
 
@@ -28,10 +32,18 @@ export interface Statement {
   principals: Record<string, string[]>;
   not_principals: Record<string, string[]>;
   conditions: { test: string; variable: string; values: string[] }[];
-  /** Statement fields whose value is not known until apply ("actions", "resources", ...). */
+  /**
+   * Statement fields whose value is not known until apply: "effect", "actions", "not_actions",
+   * "resources", "not_resources" (not when every unknown value references a resource of the input:
+   * that names one specific resource), "conditions", "principals".
+   */
   unknown: string[];
   via: string;
   index: number;
+  /** The AWS managed policy (default version, from the shipped snapshot) this statement comes from. */
+  managed_policy?: string;
+  /** IAM service prefixes whose whole resource space (some resource type, every account and region) a Resource pattern covers. */
+  any_resource_services?: string[];
 }
 
 export interface Unresolved {
@@ -49,7 +61,7 @@ export interface RoleIam {
 
 export interface InputModel {
   model_version: typeof MODEL_VERSION;
-  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null };
+  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null; incomplete?: string };
   resources: Record<string, ModelResource>;
   by_type: Record<string, string[]>;
   referenced_by: Record<string, string[]>;

@@ -27,6 +27,11 @@ const expected: Record<string, string[]> = {
     "AR-IAM-003 aws_iam_role.instance",
     "AR-IAM-003 aws_iam_role_policy.instance_passrole",
     "AR-IAM-004 aws_iam_role_policy_attachment.instance_admin",
+    // AdministratorAccess judged by its document (the shipped snapshot of AWS managed policies) too.
+    "AR-IAM-001 aws_iam_role_policy_attachment.instance_admin",
+    "AR-IAM-003 aws_iam_role_policy_attachment.instance_admin",
+    "AR-IAM-005 aws_iam_role_policy_attachment.instance_admin",
+    "AR-SEC-003 aws_iam_role_policy_attachment.instance_admin",
     "AR-IAM-005 aws_iam_role.instance",
     "AR-IAM-005 aws_iam_role_policy.instance_passrole",
     "AR-IAM-006 aws_iam_role.access",
@@ -73,6 +78,12 @@ const expected: Record<string, string[]> = {
   "replace-and-delete.json": ["AR-NET-004 aws_apprunner_service.api", "AR-OPS-001 aws_apprunner_service.api"],
   "managed-policy-arns.json": [
     "AR-IAM-004 aws_iam_role.instance",
+    // PowerUserAccess and AmazonS3ReadOnlyAccess judged by their documents too.
+    "AR-IAM-001 aws_iam_role.instance",
+    "AR-IAM-002 aws_iam_role.instance",
+    "AR-IAM-003 aws_iam_role.instance",
+    "AR-IAM-005 aws_iam_role.instance",
+    "AR-SEC-003 aws_iam_role.instance",
     "AR-NET-001 aws_apprunner_service.search",
     ...noTracingNoKms("aws_apprunner_service.search"),
   ],
@@ -130,7 +141,7 @@ describe("★ rules fire on plan JSON where the value they need is unknown until
     unknownAndLinked("insecure-secrets.json", "aws_apprunner_service.signup", path, "aws_ssm_parameter.db_token");
     const report = await runCheck({ paths: [plansDir("insecure-secrets.json")] });
     expect(report.findings.filter((f) => f.rule_id === "AR-SEC-002" && f.resource === "aws_apprunner_service.signup").map((f) => f.message)).toEqual([
-      "aws_apprunner_service.signup injects (name unknown until apply) from aws_ssm_parameter.db_token from SSM Parameter Store (allow_ssm_for_secret_names is false); the name cannot be shown not to be secret-like, so use a Secrets Manager secret",
+      "aws_apprunner_service.signup injects (name unknown until apply) from aws_ssm_parameter.db_token from SSM Parameter Store (allow_ssm_for_secret_names is false); the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret",
     ]);
   });
 

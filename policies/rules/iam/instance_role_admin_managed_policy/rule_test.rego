@@ -79,3 +79,52 @@ test_applicable_services_with_instance_role if {
 	a := rule.applicable with input as m
 	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
 }
+
+# By content: the attachment's copy of the managed policy's statements (from the snapshot).
+managed_statement(arn, via, index, actions, resources) := object.union(t.allow(via, index, actions, resources), {"managed_policy": arn})
+
+by_content(arn, statements) := t.iam_model(
+	t.service_with_role({}, "app"),
+	t.role(statements, [{"arn": arn, "via": "aws_iam_role.app"}], t.apprunner_trust, []),
+)
+
+content_expected(arn, why) := object.union(expected("aws_iam_role.app", "managed_policy_arns", arn), {"message": concat("", [
+	"instance role aws_iam_role.app of aws_apprunner_service.api has the administrative AWS managed policy ",
+	arn, " attached by aws_iam_role.app (by its content: statement ", why, ")",
+])})
+
+test_fail_amplify_admin_by_content if {
+	arn := "arn:aws:iam::aws:policy/AdministratorAccess-Amplify"
+	m := by_content(arn, [
+		managed_statement(arn, "aws_iam_role.app", 0, ["cloudformation:createstack"], ["arn:aws:cloudformation:*:*:stack/amplify-*"]),
+		managed_statement(arn, "aws_iam_role.app", 1, ["iam:createrole", "iam:putrolepolicy", "iam:attachrolepolicy"], ["*"]),
+	])
+	r := rule.findings with input as m
+	r == {content_expected(arn, "1 allows iam:attachrolepolicy on any resource")}
+}
+
+test_fail_every_action_by_content if {
+	arn := "arn:aws:iam::aws:policy/SomethingNew"
+	r := rule.findings with input as by_content(arn, [managed_statement(arn, "aws_iam_role.app", 0, ["*"], ["*"])])
+	r == {content_expected(arn, "0 allows every action")}
+}
+
+test_fail_not_action_by_content if {
+	arn := "arn:aws:iam::aws:policy/SomethingNew"
+	st := object.union(managed_statement(arn, "aws_iam_role.app", 0, [], ["*"]), {"not_actions": ["iam:*"]})
+	r := rule.findings with input as by_content(arn, [st])
+	r == {content_expected(arn, "0 allows every action except NotAction")}
+}
+
+# Harmless managed policies stay accepted; a statement of another policy or attachment does not count.
+test_pass_xray_daemon_by_content if {
+	arn := "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+	other := "arn:aws:iam::aws:policy/Other"
+	r := rule.findings with input as by_content(arn, [
+		managed_statement(arn, "aws_iam_role.app", 0, ["xray:puttracesegments", "xray:puttelemetryrecords"], ["*"]),
+		managed_statement(other, "aws_iam_role.app", 0, ["*"], ["*"]),
+		managed_statement(arn, "aws_iam_role_policy_attachment.elsewhere", 0, ["*"], ["*"]),
+		t.allow("aws_iam_role_policy.app", 0, ["iam:putrolepolicy"], ["*"]),
+	])
+	r == set()
+}

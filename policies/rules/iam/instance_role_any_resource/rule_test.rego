@@ -81,3 +81,22 @@ test_applicable_services_with_instance_role if {
 	a := rule.applicable with input as m
 	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
 }
+
+# A pattern that covers the action's whole resource space (from the services' ARN formats).
+test_fail_pattern_covering_service if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 0, ["s3:getobject", "iam:passrole", "xray:puttracesegments"], ["arn:aws:s3:::*/*"]), {"any_resource_services": ["s3"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows actions "s3:getobject" on Resource "arn:aws:s3:::*/*" (every resource of the service) in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_fail_not_action_on_pattern_covering_service if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 0, [], ["arn:aws:iam::*:role/*"]), {"not_actions": ["s3:*"], "any_resource_services": ["iam"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(`instance role aws_iam_role.app of aws_apprunner_service.api allows every action except NotAction ["s3:*"] on Resource "arn:aws:iam::*:role/*" (every resource of the service) in statement 0 of aws_iam_role_policy.app`)}
+}
+
+test_pass_pattern_covering_another_service if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 0, ["iam:passrole"], ["arn:aws:s3:::*/*"]), {"any_resource_services": ["s3"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}

@@ -2,7 +2,8 @@
 # title: Instance role can escalate privilege
 # description: >-
 #   The App Runner instance role can grant itself or others more access: iam:PassRole on "*"
-#   or without an iam:PassedToService condition, iam:Attach*Policy, iam:Put*Policy,
+#   (or on a pattern covering every role, such as arn:aws:iam::*:role/*) or without a positive
+#   StringEquals / StringLike iam:PassedToService condition naming specific services, iam:Attach*Policy, iam:Put*Policy,
 #   iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, iam:UpdateAssumeRolePolicy,
 #   iam:CreateAccessKey, sts:AssumeRole on "*", apprunner:CreateService together with
 #   iam:PassRole, or apprunner:UpdateService. Wildcards that cover these count.
@@ -60,15 +61,19 @@ pass_role_unconditioned(st) := {"iam:passrole without an iam:passedtoservice con
 	not passed_to_service_condition(st)
 }
 
-# Only a positive test naming services restricts iam:PassRole: StringLike "*" or a negated test
-# (StringNotEquals) lets the role go to any (other) service.
+# Only a positive StringEquals / StringLike on iam:PassedToService naming specific services scopes
+# iam:PassRole. Null (only tests that the key is present), negated tests (StringNotEquals,
+# StringNotLike: every other service), set operators (ForAllValues is true when the key is absent,
+# ForAnyValue adds nothing for this single-valued key), ...IfExists (true when absent), other
+# operators, and values with * or ? (StringLike "*" is any service) do not.
 passed_to_service_condition(st) if {
 	some c in st.conditions
 	c.variable == "iam:passedtoservice"
-	not contains(lower(c.test), "not")
+	c.test in {"StringEquals", "StringLike"}
 	count(c.values) > 0
 	every v in c.values {
 		not lib.has_wildcard(v)
+		v != ""
 	}
 }
 

@@ -109,3 +109,33 @@ test_applicable_services_with_instance_role if {
 	a := rule.applicable with input as m
 	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
 }
+
+# Conditions that do not scope iam:PassRole to named services.
+test_fail_pass_role_conditions_that_do_not_scope if {
+	every cond in [
+		[{"test": "Null", "variable": "iam:passedtoservice", "values": ["false"]}],
+		[{"test": "ForAllValues:StringEquals", "variable": "iam:passedtoservice", "values": ["apprunner.amazonaws.com"]}],
+		[{"test": "StringEqualsIfExists", "variable": "iam:passedtoservice", "values": ["apprunner.amazonaws.com"]}],
+		[{"test": "StringNotLike", "variable": "iam:passedtoservice", "values": ["ec2.*"]}],
+		[{"test": "StringLike", "variable": "iam:passedtoservice", "values": ["apprunner.amazonaws.com", "*.amazonaws.com"]}],
+		[{"test": "StringEquals", "variable": "iam:passedtoservice", "values": [""]}],
+	] {
+		st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], [t.role_arn("task")]), {"conditions": cond})
+		r := rule.findings with input as t.with_statements([st])
+		r == {expected(1, "iam:passrole without an iam:passedtoservice condition")}
+	}
+}
+
+test_pass_pass_role_string_like_named_service if {
+	cond := [{"test": "StringLike", "variable": "iam:passedtoservice", "values": ["apprunner.amazonaws.com"]}]
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], [t.role_arn("task")]), {"conditions": cond})
+	r := rule.findings with input as t.with_statements([st])
+	r == set()
+}
+
+# A pattern covering every role in every account is "any resource" for iam:PassRole.
+test_fail_pass_role_on_every_role_pattern if {
+	st := object.union(t.allow("aws_iam_role_policy.app", 1, ["iam:passrole"], ["arn:aws:iam::*:role/*"]), {"conditions": passed_to_apprunner, "any_resource_services": ["iam", "sts"]})
+	r := rule.findings with input as t.with_statements([st])
+	r == {expected(1, "iam:passrole on any resource")}
+}

@@ -11,9 +11,11 @@
 #   severity: medium
 #   mappings: []
 #   remediation: >-
-#     Check a Terraform plan (terraform show -json) rather than cdktf output where values come
-#     from data sources or variables, reference resources directly (role.arn, not a string built
-#     from variables), and build policies with aws_iam_policy_document or jsonencode.
+#     Check a complete Terraform plan (terraform show -json, without -target) rather than cdktf
+#     output where values come from data sources or variables; reference resources directly
+#     (role.arn, not a string built from variables) and with static blocks rather than dynamic ones
+#     where a rule reads the value; build policies with aws_iam_policy_document or jsonencode of
+#     literals; set configuration_source = "API" to keep the runtime configuration in the plan.
 #   applies_to: ["aws_apprunner_service"]
 package apprunner_guard.rules.meta.unknown_value
 
@@ -32,7 +34,7 @@ meta(resource, attribute, what, rules, related) := object.union(
 )
 
 # A role ARN unknown until apply that refs do not link to a role of the input.
-findings contains meta(s, path, concat("", [kind, " role ARN of ", s, " is unknown until apply and not linked to an aws_iam_role in the input"]), blocks[kind], [s]) if {
+findings contains meta(s, path, concat("", [kind, " role ARN of ", s, " is unknown until apply and not linked to an aws_iam_role in the input", lib.unknown_reason(svc, path)]), blocks[kind], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some kind, path in lib.role_paths
@@ -61,6 +63,20 @@ findings contains meta(
 	some u in input.iam.roles[sr.role].unresolved
 }
 
+# Inline policies the configuration writes that are unknown as a whole (a dynamic inline_policy whose
+# for_each is unknown): what the role may do cannot be read. (A role without inline_policy blocks is
+# not listed as unknown by the normalizer: the provider computes that block.)
+findings contains meta(
+	sr.role,
+	"inline_policy",
+	concat("", ["the inline policies of ", lib.role_label(sr), " are unknown until apply", lib.unknown_reason(input.resources[sr.role], "inline_policy")]),
+	blocks[sr.kind],
+	[sr.service, sr.role],
+) if {
+	some sr in lib.service_roles
+	"inline_policy" in object.get(input.resources, [sr.role, "unknown"], [])
+}
+
 # Single service values that rules need, unknown until apply (refs cannot supply them).
 # Rules that are off (optional rules whose parameter is unset) are left out: nothing to block.
 service_values := {
@@ -75,6 +91,7 @@ service_values := {
 	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
 	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
 	"tags": ["AR-OPS-003"],
+	"source_configuration.0.code_repository.0.code_configuration.0.configuration_source": ["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
 }
 
 # Whole maps unknown until apply: their entries (one per ref) are checked, unless nothing is referenced.
@@ -85,7 +102,7 @@ map_values := {
 	concat(".", [lib.code_configuration_values_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
 }
 
-findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply"]), rules, [s]) if {
+findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply", lib.unknown_reason(svc, path)]), rules, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some path, all in service_values
@@ -94,7 +111,7 @@ findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until 
 	count(rules) > 0
 }
 
-findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input"]), rules, [s]) if {
+findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input", lib.unknown_reason(svc, path)]), rules, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some path, rules in map_values
@@ -162,7 +179,7 @@ linking := {
 	"aws_apprunner_vpc_ingress_connection": {"attribute": "service_arn", "rules": ["AR-NET-004"]},
 }
 
-findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is unknown until apply and not linked to a resource in the input"]), l.rules, [a]) if {
+findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is unknown until apply and not linked to a resource in the input", lib.unknown_reason(res, l.attribute)]), l.rules, [a]) if {
 	some type, l in linking
 	some a in lib.of_type(type)
 	res := input.resources[a]
@@ -172,3 +189,38 @@ findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is 
 
 # Every service is examined for values the rules cannot know.
 applicable := lib.all_services
+
+# The plan does not show everything Terraform will do (-target, complete: false, errored: true): what
+# it leaves out may be exactly what a rule needs, so every rule is blocked for every service.
+# Optional rules that are off (their parameter unset) are left out.
+all_rules := lib.enabled_rules([
+	"AR-IAM-001", "AR-IAM-002", "AR-IAM-003", "AR-IAM-004", "AR-IAM-005", "AR-IAM-006", "AR-IAM-007",
+	"AR-NET-001", "AR-NET-002", "AR-NET-003", "AR-NET-004", "AR-NET-005", "AR-NET-006", "AR-NET-007",
+	"AR-OPS-001", "AR-OPS-002", "AR-OPS-003", "AR-OPS-004", "AR-OPS-005",
+	"AR-SEC-001", "AR-SEC-002", "AR-SEC-003", "AR-SEC-004",
+])
+
+findings contains meta(
+	min(lib.services),
+	"",
+	concat("", [input.source.path, ": ", input.source.incomplete, ", so it may hide changes the rules need"]),
+	all_rules,
+	lib.services,
+) if {
+	input.source.incomplete
+	count(lib.services) > 0
+}
+
+# configuration_source = "REPOSITORY": port, variables and secrets live in apprunner.yaml, not in the plan.
+code_configuration_path := "source_configuration.0.code_repository.0.code_configuration.0"
+
+findings contains meta(
+	s,
+	concat(".", [code_configuration_path, "configuration_source"]),
+	concat("", [s, " reads its runtime configuration from apprunner.yaml in the repository (configuration_source = \"REPOSITORY\"): port, variables and secrets are not in the input"]),
+	["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
+	[s],
+) if {
+	some s in lib.services
+	input.resources[s].values.source_configuration[0].code_repository[0].code_configuration[0].configuration_source == "REPOSITORY"
+}

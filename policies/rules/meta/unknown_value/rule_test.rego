@@ -185,3 +185,51 @@ test_pass_connector_tags_known_enough if {
 		with data.apprunner_guard.params.vpc_connector_required_tags as null
 	off == set()
 }
+
+# A value set in a dynamic block: the reason the model records is named in the message.
+test_fail_role_arn_in_dynamic_block_names_the_reason if {
+	svc := object.union(
+		t.with_unknown(t.service("api", {}), ["instance_configuration.0.instance_role_arn"]),
+		{"unknown_reasons": {"instance_configuration.0.instance_role_arn": "it is set in a dynamic block"}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, t.instance_role_path, concat("", ["instance role ARN of aws_apprunner_service.api is unknown until apply and not linked to an aws_iam_role in the input (it is set in a dynamic block): cannot verify ", instance_rules]), [api])}
+}
+
+all_rules := "AR-IAM-001, AR-IAM-002, AR-IAM-003, AR-IAM-004, AR-IAM-005, AR-IAM-006, AR-IAM-007, AR-NET-001, AR-NET-002, AR-NET-003, AR-NET-004, AR-OPS-001, AR-OPS-002, AR-OPS-003, AR-OPS-004, AR-SEC-001, AR-SEC-002, AR-SEC-003, AR-SEC-004"
+
+test_fail_incomplete_plan_blocks_every_rule_once if {
+	m := object.union(t.model([t.service("b", {}), t.service("a", {})], {}), {"source": {"incomplete": "the plan errored (errored: true)"}})
+	r := rule.findings with input as m
+	r == {expected(
+		"aws_apprunner_service.a",
+		"",
+		concat("", ["test.json: the plan errored (errored: true), so it may hide changes the rules need: cannot verify ", all_rules]),
+		["aws_apprunner_service.a", "aws_apprunner_service.b"],
+	)}
+}
+
+test_pass_complete_plan if {
+	r := rule.findings with input as t.model([t.service("a", {})], {})
+	r == set()
+}
+
+test_fail_configuration_from_repository if {
+	p := "source_configuration.0.code_repository.0.code_configuration.0.configuration_source"
+	svc := t.service("api", {"source_configuration": [{"code_repository": [{"code_configuration": [{"configuration_source": "REPOSITORY"}]}]}]})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, p, "aws_apprunner_service.api reads its runtime configuration from apprunner.yaml in the repository (configuration_source = \"REPOSITORY\"): port, variables and secrets are not in the input: cannot verify AR-NET-002, AR-SEC-001, AR-SEC-002, AR-SEC-003", [api])}
+}
+
+test_pass_configuration_from_api if {
+	svc := t.service("api", {"source_configuration": [{"code_repository": [{"code_configuration": [{"configuration_source": "API"}]}]}]})
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}
+
+test_fail_inline_policies_unknown if {
+	m := t.iam_model(t.service_with_role({}, "app"), t.role([], [], t.apprunner_trust, []))
+	m2 := json.patch(m, [{"op": "replace", "path": "/resources/aws_iam_role.app/unknown", "value": ["inline_policy"]}])
+	r := rule.findings with input as m2
+	r == {expected("aws_iam_role.app", "inline_policy", concat("", ["the inline policies of instance role aws_iam_role.app of aws_apprunner_service.api are unknown until apply: cannot verify ", instance_rules]), t.related)}
+}

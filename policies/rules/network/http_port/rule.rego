@@ -56,9 +56,12 @@ valid(port) if {
 
 format_port(port) := port if is_string(port)
 
+# Only numbers that can have five digits are formatted (the wasm format_int fails on very large ones).
 format_port(port) := format_int(port, 10) if {
 	is_number(port)
 	port == floor(port)
+	port >= 0
+	port < 100000
 }
 
 # Every service listens on a port (8080 when none is set).

@@ -33,6 +33,11 @@ test_fail_out_of_range if {
 	r == {expected("70000", "not an integer between 1 and 65535")}
 }
 
+test_fail_huge_number if {
+	r := rule.findings with input as with_port(2296524277251353)
+	r == {expected(2296524277251353, "not an integer between 1 and 65535")}
+}
+
 test_fail_zero if {
 	r := rule.findings with input as with_port("0")
 	r == {expected("0", "not an integer between 1 and 65535")}

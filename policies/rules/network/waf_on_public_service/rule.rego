@@ -14,7 +14,8 @@
 #     - {framework: soc2, control: "CC6.6"}
 #   remediation: >-
 #     Add an aws_wafv2_web_acl (REGIONAL scope, AWS managed rule groups) and an
-#     aws_wafv2_web_acl_association with resource_arn = the service's arn, or make the
+#     aws_wafv2_web_acl_association with resource_arn = the service's arn (a direct reference,
+#     not a conditional, coalesce or local that could name another service), or make the
 #     service private.
 #   applies_to: ["aws_apprunner_service"]
 package apprunner_guard.rules.network.waf_on_public_service

@@ -24,7 +24,7 @@ import data.apprunner_guard.lib
 credential_patterns := {
 	"an AWS access key id": `(AKIA|ASIA)[A-Z0-9]{16}`,
 	"a PEM private key": `-----BEGIN [A-Z ]*PRIVATE KEY-----`,
-	"a URL with a password": `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`,
+	"a URL with a password": `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`,
 	"a GitHub token": `(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`,
 	"a Slack token": `xox[abprs]-[A-Za-z0-9-]{10,}`,
 }
@@ -78,3 +78,16 @@ findings contains lib.finding(
 
 # Applies to services that set plain environment variables.
 applicable := lib.services_injecting("runtime_environment_variables")
+
+findings contains lib.finding(
+	s,
+	e.path,
+	concat("", [s, " sets ", lib.q(e.name), " in plain runtime_environment_variables to a value Terraform marks sensitive (a secret or a sensitive variable); inject it with runtime_environment_secrets"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	some e in lib.env_entries(svc, "runtime_environment_variables")
+	not lib.secret_like(e.name)
+	lib.is_sensitive(svc, e.path)
+}

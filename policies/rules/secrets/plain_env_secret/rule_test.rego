@@ -92,3 +92,29 @@ test_applicable_services_with_variables if {
 	a := rule.applicable with input as m
 	a == {"aws_apprunner_service.api"}
 }
+
+test_fail_url_with_empty_user_and_password if {
+	r := rule.findings with input as with_env({"CACHE_URL": "redis://:hunter2@cache.internal:6379"})
+	r == {expected("CACHE_URL", `aws_apprunner_service.api sets "CACHE_URL" in plain runtime_environment_variables to a value that looks like a URL with a password`, ["aws_apprunner_service.api"])}
+}
+
+test_pass_url_without_password if {
+	r := rule.findings with input as with_env({"CACHE_URL": "redis://cache.internal:6379/0", "API": "https://api.example.com:8443/v1"})
+	r == set()
+}
+
+# A known value Terraform marks sensitive (copied from a secret version or a sensitive variable).
+test_fail_sensitive_value_in_plain_variable if {
+	svc := object.union(
+		t.image_service({"runtime_environment_variables": {"DB_DSN": "postgres://db/app", "LOG_LEVEL": "info"}}),
+		{"sensitive": [concat(".", [env_path, "DB_DSN"])]},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected("DB_DSN", `aws_apprunner_service.api sets "DB_DSN" in plain runtime_environment_variables to a value Terraform marks sensitive (a secret or a sensitive variable); inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"])}
+}
+
+test_fail_sensitive_whole_map if {
+	svc := object.union(t.image_service({"runtime_environment_variables": {"DSN": "x"}}), {"sensitive": [env_path]})
+	r := rule.findings with input as t.model([svc], {})
+	count(r) == 1
+}

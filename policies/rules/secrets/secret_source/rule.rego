@@ -40,7 +40,7 @@ findings contains lib.finding(
 findings contains lib.finding(
 	s,
 	e.path,
-	concat("", [s, " injects ", lib.entry_name(e), " from ", problem[source], "; the name cannot be shown not to be secret-like, so use a Secrets Manager secret"]),
+	concat("", [s, " injects ", lib.entry_name(e), " from ", problem[source], "; the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret"]),
 	[s],
 ) if {
 	some s in lib.services

@@ -68,7 +68,7 @@ test_fail_opaque_map_with_ssm_parameter if {
 	r == {{
 		"resource": "aws_apprunner_service.api",
 		"attribute": secrets_path,
-		"message": "aws_apprunner_service.api injects (name unknown until apply) from aws_ssm_parameter.token from SSM Parameter Store (allow_ssm_for_secret_names is false); the name cannot be shown not to be secret-like, so use a Secrets Manager secret",
+		"message": "aws_apprunner_service.api injects (name unknown until apply) from aws_ssm_parameter.token from SSM Parameter Store (allow_ssm_for_secret_names is false); the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret",
 		"related": ["aws_apprunner_service.api"],
 	}}
 }

@@ -1,0 +1,143 @@
+import { isExpression, referencesIn, specificResource } from "../hcl-json.js";
+import type { Statement } from "../model.js";
+import { dict, nestsDeeperThan } from "../values.js";
+import { servicesCoveredBy } from "./resource-coverage.js";
+import { NOTHING_SPECIFIC, toList, unreadable, type IsSpecific, type Json, type PolicyRead } from "./shared.js";
+
+/**
+ * The first key that appears twice in one object of a valid JSON text, or null. JSON.parse keeps the
+ * last value silently; a policy that says `"Effect": "Deny"` then `"Effect": "Allow"` must not be read
+ * one way by us and another way by AWS. One pass over the text.
+ */
+export function duplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") objects.push(new Set());
+    else if (c === "[") objects.push(null);
+    else if (c === "}" || c === "]") objects.pop();
+    else if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      let next = i + 1;
+      while (next < text.length && /\s/.test(text[next]!)) next++;
+      const keys = objects[objects.length - 1];
+      if (text[next] === ":" && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+    }
+  }
+  return null;
+}
+
+const MAX_POLICY_DEPTH = 64;
+
+/** Parses a policy JSON string (any key order or whitespace), or says why it cannot. */
+export function parsePolicyJson(text: string, via: string, isSpecific: IsSpecific = NOTHING_SPECIFIC): PolicyRead {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return unreadable(`policy document is not valid JSON`);
+  }
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return unreadable(`policy document is not a JSON object`);
+  const duplicate = duplicateKey(text);
+  if (duplicate !== null) {
+    return unreadable(`policy document has the key ${JSON.stringify(duplicate)} twice in one object, so which value AWS reads is not certain`);
+  }
+  // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
+  if (nestsDeeperThan(doc, MAX_POLICY_DEPTH)) return unreadable(`policy document nests deeper than ${MAX_POLICY_DEPTH} levels`);
+  return policyDocument(doc as Json, via, isSpecific);
+}
+
+/** The statements of a parsed policy document object. */
+export function policyDocument(doc: Json, via: string, isSpecific: IsSpecific = NOTHING_SPECIFIC): PolicyRead {
+  const list = toList(doc.Statement);
+  const statements: Statement[] = [];
+  for (const [index, s] of list.entries()) {
+    if (!s || typeof s !== "object" || Array.isArray(s)) return unreadable(`Statement ${index} is not an object`);
+    statements.push(statementFromJson(s as Json, via, index, isSpecific));
+  }
+  return { statements };
+}
+
+function statementFromJson(s: Json, via: string, index: number, isSpecific: IsSpecific): Statement {
+  const unknown: string[] = [];
+  // A field is unknown when some value is an expression; for Resource / NotResource, only when the
+  // expression does not name a specific resource of the input (`${aws_s3_bucket.x.arn}` is known to be
+  // that bucket, `${var.arn}` or a data source read at apply could be "*").
+  const strings = (value: unknown, field: string, lower = false, specificRefsOk = false): string[] => {
+    const list = toList(value).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+    const known = list.filter((v) => !isExpression(v));
+    const opaque = specificRefsOk ? list.filter((v) => isExpression(v) && !namesSpecific(v, isSpecific)) : list.filter(isExpression);
+    if (opaque.length > 0) unknown.push(field);
+    return lower ? known.map((v) => v.toLowerCase()) : known;
+  };
+  const resourceValues = [s.Resource, s.NotResource].flatMap(toList);
+  const effect = typeof s.Effect === "string" ? s.Effect : "";
+  if (isExpression(s.Effect)) unknown.push("effect");
+  const conditions = conditionsFromJson(s.Condition);
+  if (conditions.some((c) => isExpression(c.test) || isExpression(c.variable) || c.values.some(isExpression))) unknown.push("conditions");
+  const principals = principalsFromJson(s.Principal);
+  const notPrincipals = principalsFromJson(s.NotPrincipal);
+  if ([principals, notPrincipals].some((p) => Object.entries(p).some(([k, ids]) => isExpression(k) || ids.some(isExpression)))) unknown.push("principals");
+  const resources = strings(s.Resource, "resources", false, true);
+  return {
+    sid: typeof s.Sid === "string" ? s.Sid : "",
+    effect: isExpression(effect) ? "" : effect,
+    actions: strings(s.Action, "actions", true),
+    not_actions: strings(s.NotAction, "not_actions", true),
+    resources,
+    not_resources: strings(s.NotResource, "not_resources", false, true),
+    resource_refs: [...new Set((resourceValues.filter(isExpression) as string[]).flatMap(referencesIn))].sort(),
+    principals,
+    not_principals: notPrincipals,
+    conditions,
+    unknown,
+    via,
+    index,
+    ...coverage(resources),
+  };
+}
+
+/**
+ * The expression is one attribute of one resource of the input, optionally followed by literal text
+ * (`${aws_s3_bucket.x.arn}`, `${aws_s3_bucket.x.arn}/*`). A conditional, a function or several
+ * references (`${var.on ? aws_x.a.arn : "*"}`, `${coalesce(a.arn, b.arn)}`) could be anything.
+ */
+export function namesSpecific(value: string, isSpecific: IsSpecific): boolean {
+  const address = specificResource(value);
+  return address !== null && isSpecific(address);
+}
+
+/** `any_resource_services`: services whose whole resource space some Resource pattern covers (only when there is one). */
+export function coverage(resources: string[]): { any_resource_services?: string[] } {
+  const services = new Set<string>();
+  for (const r of resources) for (const s of servicesCoveredBy(r)) services.add(s);
+  return services.size > 0 ? { any_resource_services: [...services].sort() } : {};
+}
+
+function principalsFromJson(value: unknown): Record<string, string[]> {
+  if (value === undefined) return {};
+  if (typeof value === "string") return { AWS: [value] };
+  if (!value || typeof value !== "object" || Array.isArray(value)) return { AWS: [JSON.stringify(value)] };
+  const out = dict<string[]>();
+  for (const [type, ids] of Object.entries(value as Json)) {
+    out[type] = (Array.isArray(ids) ? ids : [ids]).map(String);
+  }
+  return out;
+}
+
+function conditionsFromJson(value: unknown): Statement["conditions"] {
+  if (!value || typeof value !== "object") return [];
+  const out: Statement["conditions"] = [];
+  for (const [test, byKey] of Object.entries(value as Json)) {
+    if (!byKey || typeof byKey !== "object") continue;
+    for (const [variable, values] of Object.entries(byKey as Json)) {
+      out.push({ test, variable: variable.toLowerCase(), values: (Array.isArray(values) ? values : [values]).map(String) });
+    }
+  }
+  return out;
+}
