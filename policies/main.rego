@@ -30,9 +30,68 @@ rules := {
 	"secrets.secret_source": data.apprunner_guard.rules.secrets.secret_source.findings,
 }
 
+# The model version this rule set reads (src/normalize/model.ts MODEL_VERSION).
+model_version := 1
+
+# Every rule id, for the refusal below (scripts/build-policies.mjs fails when it differs from the METADATA).
+rule_ids := [
+	"AR-IAM-001", "AR-IAM-002", "AR-IAM-003", "AR-IAM-004", "AR-IAM-005", "AR-IAM-006", "AR-IAM-007",
+	"AR-META-001",
+	"AR-NET-001", "AR-NET-002", "AR-NET-003", "AR-NET-004", "AR-NET-005", "AR-NET-006", "AR-NET-007",
+	"AR-OPS-001", "AR-OPS-002", "AR-OPS-003", "AR-OPS-004", "AR-OPS-005",
+	"AR-SEC-001", "AR-SEC-002", "AR-SEC-003", "AR-SEC-004",
+]
+
+# The rules read only the input model. Anything else (a raw plan given to "opa eval -i plan.json",
+# a cdktf stack, a model of another version) would make every rule silently find nothing, so it
+# is refused with one finding that blocks every rule: never an empty set.
+is_model if input.model_version == model_version
+
+findings contains refusal if not is_model
+
+# Without parameters the rules that read them would find nothing: refused the same way.
+param_names := {
+	"actions_allowed_on_any_resource", "allow_ssm_for_secret_names", "allowed_action_wildcards", "allowed_ports",
+	"forbidden_ports", "internal_tag", "required_tags", "secret_name_patterns",
+	"ip_address_type", "max_unhealthy_threshold", "require_private_ingress", "require_vpc_egress", "vpc_connector_required_tags",
+}
+
+has_param(name) if _ = data.apprunner_guard.params[name]
+
+missing_params := sort([n | some n in param_names; not has_param(n)])
+
+findings contains params_refusal if count(missing_params) > 0
+
 findings contains object.union(f, {"rule": rule}) if {
+	is_model
+	count(missing_params) == 0
 	some rule, fs in rules
 	some f in fs
+}
+
+refusal := {
+	"rule": "meta.unknown_value",
+	"resource": "input",
+	"attribute": "model_version",
+	"message": concat("", [
+		"the input is not an apprunner-guard input model (model_version ", json.marshal(object.get(input, "model_version", null)),
+		", expected ", json.marshal(model_version), "); ",
+		"run \"apprunner-guard model <plan.json|cdk.tf.json|cdktf.out>\" and evaluate its output: cannot verify any rule",
+	]),
+	"related": [],
+	"blocks": rule_ids,
+}
+
+params_refusal := {
+	"rule": "meta.unknown_value",
+	"resource": "data.apprunner_guard.params",
+	"attribute": concat(",", missing_params),
+	"message": concat("", [
+		"rule parameters missing from data.apprunner_guard.params (", concat(", ", missing_params), "); ",
+		"load policies/apprunner_guard/params/data.json (opa eval -d policies): cannot verify any rule",
+	]),
+	"related": [],
+	"blocks": rule_ids,
 }
 
 # Which resources each rule examines (the evidence marks the others not-applicable).

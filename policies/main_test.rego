@@ -36,3 +36,38 @@ test_evaluation_has_findings_and_applicability_of_every_rule if {
 	e.applicable["network.waf_on_public_service"] == ["aws_apprunner_service.api"]
 	e.applicable["network.private_intent"] == ["aws_apprunner_service.internal"]
 }
+
+test_fail_a_raw_plan_is_refused_not_passed if {
+	plan := {"format_version": "1.2", "planned_values": {"root_module": {"resources": []}}, "resource_changes": []}
+	r := main.findings with input as plan
+	count(r) == 1
+	some f in r
+	f.rule == "meta.unknown_value"
+	f.resource == "input"
+	f.attribute == "model_version"
+	f.blocks == main.rule_ids
+	f.message == "the input is not an apprunner-guard input model (model_version null, expected 1); run \"apprunner-guard model <plan.json|cdk.tf.json|cdktf.out>\" and evaluate its output: cannot verify any rule"
+}
+
+test_fail_another_model_version_is_refused if {
+	r := main.findings with input as object.union(t.model([], {}), {"model_version": 2})
+	{f.attribute | some f in r} == {"model_version"}
+}
+
+test_pass_a_model_is_not_refused if {
+	r := main.findings with input as t.model([], {})
+	r == set()
+}
+
+test_pass_param_names_are_the_defaults if {
+	main.param_names == {k | some k, _ in data.apprunner_guard.params}
+}
+
+test_fail_missing_params_are_refused if {
+	r := main.findings with input as t.model([], {}) with data.apprunner_guard.params as {"forbidden_ports": [22]}
+	count(r) == 1
+	some f in r
+	f.resource == "data.apprunner_guard.params"
+	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, ip_address_type, max_unhealthy_threshold, require_private_ingress, require_vpc_egress, required_tags, secret_name_patterns, vpc_connector_required_tags)")
+	f.blocks == main.rule_ids
+}

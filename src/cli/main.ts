@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { EngineError, ExitCode, InputError, errorMessage } from "../errors.js";
 import { toolVersion } from "../report/build.js";
 import { checkCommand, runCheckCommand } from "./commands/check.js";
+import { modelCommand, runModelCommand } from "./commands/model.js";
 import { explainCommand, rulesCommand, runExplainCommand, runRulesCommand } from "./commands/rules.js";
 import type { CommandResult } from "./result.js";
 
@@ -23,7 +24,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       .command(checkCommand)
       .command(rulesCommand)
       .command(explainCommand)
-      .demandCommand(1, "name a command: check, rules, explain")
+      .command(modelCommand)
+      .demandCommand(1, "name a command: check, rules, explain, model")
       .strict()
       .exitProcess(false)
       .fail((message, error) => {
@@ -35,6 +37,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     if (command === "check") result = await runCheckCommand(parsed as never, color);
     if (command === "rules") result = runRulesCommand(parsed as never);
     if (command === "explain") result = runExplainCommand(parsed as never);
+    if (command === "model") result = runModelCommand(parsed as never);
   } catch (error) {
     return fail(error, debug, io.stderr);
   }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { decodeText } from "./decode.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
 import type { Severity } from "../evaluate/rules.js";
 
@@ -23,8 +24,16 @@ export function loadConfig(path: string | undefined): GuardConfig {
   if (path === undefined) return { params: {}, waivers: [] };
   if (!existsSync(path)) throw new InputError(path, "config file not found");
   let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError(path, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  // A guard.json saved by PowerShell has a BOM (UTF-8 or UTF-16): read it like a plan.
+  if (text.charCodeAt(0) === 0xfeff || text.includes("\u0000") || text.includes("\ufffd")) text = decodeText(path, readFileSync(path));
+  try {
+    doc = JSON.parse(text);
   } catch (error) {
     throw new InputError(path, `config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }

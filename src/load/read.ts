@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { decodeText } from "./decode.js";
 import { checkDuplicateKeys } from "./duplicate-keys.js";
 import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
@@ -36,7 +37,7 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
     throw new InputError(path, `file is ${size} bytes, above the limit of ${opts.maxBytes} bytes (raise it with --max-bytes)`);
   }
   const buffer = readOrFail(path);
-  const text = buffer.toString("utf8");
+  const text = decodeText(path, buffer);
   if (text.trim() === "") throw new InputError(path, `file is empty; expected JSON from "terraform show -json" or cdktf synth`);
   const parsed = parseJson(path, text);
   const { kind, stack } = recognise(path, parsed);
@@ -157,7 +158,7 @@ function mergeModule(dir: string, files: LoadedInput[]): LoadedInput {
 }
 
 function loadCdktfOut(dir: string, manifestPath: string, opts: LoadOptions): LoadedInput[] {
-  const manifest = parseJson(manifestPath, readOrFail(manifestPath).toString("utf8")) as CdktfManifest;
+  const manifest = parseJson(manifestPath, decodeText(manifestPath, readOrFail(manifestPath))) as CdktfManifest;
   const stacks = manifest?.stacks;
   if (!stacks || typeof stacks !== "object" || Object.keys(stacks).length === 0) {
     throw new InputError(manifestPath, "the cdktf manifest lists no stacks; run cdktf synth in a project that defines a stack");

@@ -1,4 +1,5 @@
 import { renderHtml } from "./html.js";
+import { renderGitlab } from "./gitlab.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -11,16 +12,19 @@ export { buildReport, globMatch, utcDay } from "./build.js";
 
 export interface RenderOptions {
   color: boolean;
+  /** SARIF only: the code scanning category (automationDetails.id); default per input set. */
+  sarifCategory?: string;
 }
 
 /** Every output format, by the name --format takes. */
 export const renderers = {
   text: (report: Report, options: RenderOptions) => renderText(report, options),
   json: (report: Report) => renderJson(report),
-  sarif: (report: Report) => renderSarif(report),
+  sarif: (report: Report, options?: RenderOptions) => renderSarif(report, { category: options?.sarifCategory }),
   junit: (report: Report) => renderJunit(report),
   markdown: (report: Report) => renderMarkdown(report),
   html: (report: Report) => renderHtml(report),
+  gitlab: (report: Report) => renderGitlab(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof renderers;

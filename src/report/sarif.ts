@@ -8,12 +8,30 @@ import type { Report, ReportFinding, ReportRule } from "./types.js";
  * suppression, so they show as dismissed rather than disappearing.
  */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+export const INFORMATION_URI = "https://www.npmjs.com/package/apprunner-guard";
+
+/**
+ * GitHub code scanning's hard limits on one upload (docs: "SARIF results exceed limit"): 20 runs per
+ * file, 25,000 results per run (only the top 5,000 by severity are shown), 20 tags per rule (10 shown).
+ * We write one run per file, so the run limit cannot be reached; results beyond the limit are left out
+ * (blocking and most severe kept) with a notification saying so; tags are capped at the shown 10.
+ */
+export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, resultsShown: 5_000, tagsPerRule: 10 } as const;
+
+export interface SarifOptions {
+  /**
+   * Code scanning category: runs with different categories are separate analyses (one per plan, stack
+   * or environment), and an upload replaces only the alerts of its own category. Default:
+   * "apprunner-guard/" plus the input paths.
+   */
+  category?: string;
+}
 
 /** GitHub maps security-severity to its labels: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, < 4.0 low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note" };
 
-export function renderSarif(report: Report): string {
+export function renderSarif(report: Report, options: SarifOptions = {}): string {
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const artifactIndex = new Map<string, number>();
   const artifacts = report.inputs.map((input, index) => {
@@ -40,6 +58,27 @@ export function renderSarif(report: Report): string {
       associatedRule: { id: w.rule, ...(ruleIndex.has(w.rule) ? { index: ruleIndex.get(w.rule) } : {}) },
     }));
 
+  const ordered = [...report.findings].sort((a, b) => Number(b.blocking) - Number(a.blocking) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const kept = report.findings.length > GITHUB_LIMITS.resultsPerRun ? new Set(ordered.slice(0, GITHUB_LIMITS.resultsPerRun)) : null;
+  const results = report.findings.filter((f) => !kept || kept.has(f));
+  const executionNotifications = [];
+  if (kept) {
+    executionNotifications.push({
+      level: "warning",
+      message: {
+        text: `${report.findings.length - results.length} of ${report.findings.length} findings are left out of this SARIF file: GitHub code scanning rejects a run with more than ${GITHUB_LIMITS.resultsPerRun} results. Blocking and most severe findings are kept; report.json has all of them.`,
+      },
+      descriptor: { id: "results-over-github-limit" },
+    });
+  } else if (results.length > GITHUB_LIMITS.resultsShown) {
+    executionNotifications.push({
+      level: "note",
+      message: { text: `${results.length} results: GitHub code scanning shows only the top ${GITHUB_LIMITS.resultsShown} by severity; report.json has all of them.` },
+      descriptor: { id: "results-over-github-display-limit" },
+    });
+  }
+  const category = sarifCategory(options.category, report);
+
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -50,12 +89,23 @@ export function renderSarif(report: Report): string {
             name: report.tool.name,
             version: report.tool.version,
             semanticVersion: report.tool.version,
+            informationUri: INFORMATION_URI,
             rules: report.rules.map(sarifRule),
           },
         },
-        invocations: [{ executionSuccessful: true, toolConfigurationNotifications: notifications }],
+        automationDetails: {
+          id: `${category}/`,
+          description: { text: `apprunner-guard on ${report.inputs.map((i) => i.path).join(", ") || "no input"}` },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolConfigurationNotifications: notifications,
+            ...(executionNotifications.length > 0 ? { toolExecutionNotifications: executionNotifications } : {}),
+          },
+        ],
         artifacts,
-        results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input))),
+        results: results.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input), report)),
         properties: {
           report_version: report.report_version,
           generated_at: report.generated_at,
@@ -89,14 +139,14 @@ function sarifRule(rule: ReportRule) {
       "security-severity": SECURITY_SEVERITY[rule.severity],
       severity: rule.severity,
       precision: "high",
-      tags: ["security", "apprunner", ...rule.controls],
+      tags: ["security", "apprunner", ...rule.controls].slice(0, GITHUB_LIMITS.tagsPerRule),
       controls: rule.controls,
       applies_to: rule.applies_to,
     },
   };
 }
 
-function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIndex: number | undefined) {
+function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIndex: number | undefined, report: Report) {
   const logicalLocations = [
     ...(f.location.construct_path ? [{ name: lastSegment(f.location.construct_path), fullyQualifiedName: f.location.construct_path, kind: "module" }] : []),
     { name: f.resource, fullyQualifiedName: f.resource, kind: "resource" },
@@ -116,7 +166,7 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
         logicalLocations,
       },
     ],
-    partialFingerprints: { "apprunnerGuardFinding/v1": fingerprint(f) },
+    partialFingerprints: { "apprunnerGuardFinding/v1": fingerprint(f, report) },
     ...(f.status === "waived" && f.waiver
       ? {
           suppressions: [
@@ -138,9 +188,43 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
   };
 }
 
-/** Stable across runs and line moves: the alert is the same while rule, resource, attribute and message are. */
-function fingerprint(f: ReportFinding): string {
-  return createHash("sha256").update([f.rule_id, f.resource, f.attribute, f.message].join("\u0000")).digest("hex");
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/**
+ * GitHub de-duplicates alerts by partialFingerprints: the same finding must give the same value on
+ * every push, whatever moved around it. So it is built from what the finding is — rule, which input
+ * (the cdktf stack name, else the input path), which resource (its construct path when cdktf gives one,
+ * else the address), attribute and message — and from nothing positional: no line, no order, no index
+ * into the results. cdktf's 8-hex-digit logical-id suffixes (`Api_InstanceRole_5E2C1A3B`) are dropped,
+ * because cdktf re-hashes them when a construct moves or is renamed upstream; the construct path
+ * already says which resource it is.
+ */
+export function fingerprint(f: ReportFinding, report: Report): string {
+  const input = report.inputs.find((i) => i.path === f.input);
+  const where = input?.stack ?? posixPath(f.input);
+  const resource = f.location.construct_path ?? f.resource;
+  return createHash("sha256")
+    .update(["v1", f.rule_id, where, withoutHashSuffix(resource), withoutHashSuffix(f.attribute), withoutHashSuffix(f.message)].join("\u0000"))
+    .digest("hex");
+}
+
+/** `aws_iam_role.Api_InstanceRole_5E2C1A3B` → `aws_iam_role.Api_InstanceRole` (cdktf's logical-id hash). */
+export function withoutHashSuffix(text: string): string {
+  return text.replace(/([A-Za-z0-9])_[0-9A-F]{8}(?![0-9A-Za-z])/g, "$1");
+}
+
+function posixPath(path: string): string {
+  return path.replace(/\\/g, "/").replace(/^\.\//, "");
+}
+
+/**
+ * One category per input set: `apprunner-guard/<inputs>` by default, or what --sarif-category says.
+ * A category is the automationDetails.id without its last segment, so the id ends with "/".
+ */
+export function sarifCategory(category: string | undefined, report: Report): string {
+  if (category !== undefined && category.trim() !== "") return category.trim().replace(/\/+$/, "");
+  const inputs = report.inputs.map((i) => posixPath(i.path).replace(/[^A-Za-z0-9._/-]+/g, "-")).sort();
+  return ["apprunner-guard", inputs.join("+") || "none"].join("/");
 }
 
 /** A relative path stays relative (GitHub resolves it against the repository root); an absolute one becomes a file URI. */

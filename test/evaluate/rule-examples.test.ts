@@ -1,10 +1,10 @@
-// Every rule's README examples (policies/rules/<area>/<rule>/examples/) run through the real loader,
+// Every rule's README examples (examples/rules/<area>/<rule>/) run through the real loader,
 // normalizer, input-model schema and compiled wasm, so the docs cannot drift from what the rules do.
 //
-// Layout per rule folder: examples/fail.*.json and examples/pass.*.json (at least fail.tf.json and
-// pass.tf.json), and examples/expected.json mapping each example file to the exact, sorted set of rule
+// Layout per rule: examples/rules/<area>/<rule>/fail.*.json and pass.*.json (at least fail.tf.json and
+// pass.tf.json), and expected.json there mapping each example file to the exact, sorted set of rule
 // ids it produces. A fail example must produce its own rule; a pass example must not. A rule that is off
-// by default (an optional AWS Config parity rule) has examples/params.json: the parameters, over the
+// by default (an optional AWS Config parity rule) has params.json there: the parameters, over the
 // defaults, that its examples run with.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,6 +18,7 @@ const repo = join(import.meta.dirname, "..", "..");
 
 interface ManifestRule {
   id: string;
+  package: string;
   readme: string;
 }
 
@@ -30,8 +31,13 @@ function folderOf(rule: ManifestRule): string {
   return join(repo, dirname(rule.readme));
 }
 
+/** Outside policies/: OPA loads every *.json under a -d directory as data, so examples there break "opa test policies". */
+function examplesRel(rule: ManifestRule): string {
+  return `examples/rules/${rule.package.replace(".", "/")}`;
+}
+
 function examplesDir(rule: ManifestRule): string {
-  return join(folderOf(rule), "examples");
+  return join(repo, examplesRel(rule));
 }
 
 function exampleFiles(rule: ManifestRule): string[] {
@@ -53,7 +59,7 @@ function examplesSection(readme: string): string | null {
 function snippets(section: string): { file: string; lines: string[] }[] {
   const out: { file: string; lines: string[] }[] = [];
   for (const m of section.matchAll(/^([^\n]*)\n```json\n([\s\S]*?)\n```/gm)) {
-    const file = /`examples\/([^`]+)`/.exec(m[1]!)?.[1];
+    const file = /`examples\/rules\/[^`]*\/([^`/]+)`/.exec(m[1]!)?.[1];
     if (file) out.push({ file, lines: m[2]!.split("\n") });
   }
   return out;
@@ -84,6 +90,10 @@ function ruleIdsOf(path: string, params: Record<string, unknown> = engine.manife
   return [...new Set(findings.map((f) => f.rule_id))].sort();
 }
 
+test("no examples are left under policies/ (OPA would load them as data)", () => {
+  for (const rule of rules) expect(existsSync(join(folderOf(rule), "examples")), `${folderOf(rule)}/examples: move it to ${examplesRel(rule)}`).toBe(false);
+});
+
 test("rules.json lists rules with README folders", () => {
   expect(rules.length).toBeGreaterThan(0);
   for (const rule of rules) expect(existsSync(join(repo, rule.readme)), rule.readme).toBe(true);
@@ -106,7 +116,7 @@ describe.each(rules.map((r) => [r.id, r] as const))("%s examples", (id, rule) =>
     const readme = readFileSync(join(repo, rule.readme), "utf8");
     const section = examplesSection(readme);
     expect(section, `${rule.readme} has no "## Examples" section`).not.toBeNull();
-    for (const name of REQUIRED) expect(section, `${rule.readme} does not mention examples/${name}`).toContain(`examples/${name}`);
+    for (const name of REQUIRED) expect(section, `${rule.readme} does not mention ${examplesRel(rule)}/${name}`).toContain(`${examplesRel(rule)}/${name}`);
     const blocks = snippets(section!);
     expect(blocks.map((b) => b.file).sort(), `${rule.readme}: one json block for the fail example and one for its fix`).toEqual(REQUIRED);
     for (const { file, lines } of blocks) {

@@ -13,6 +13,7 @@ const FILES: Record<Format, string> = {
   markdown: "report.md",
   html: "report.html",
   text: "report.txt",
+  gitlab: "report.gitlab.json",
 };
 
 function golden(name: string, actual: string): void {

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import AjvDraft04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { expect } from "vitest";
 import type { Report } from "../../src/report/types.js";
 import { validator } from "../../src/schemas/ajv.js";
-import { fixtures } from "../helpers/paths.js";
+import { join } from "node:path";
+import { fixtures, repoRoot } from "../helpers/paths.js";
 import { all, parseXml } from "./xml.js";
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -14,6 +16,12 @@ const sarifAjv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(sarifAjv);
 export const validateSarif = sarifAjv.compile(JSON.parse(readFileSync(fixtures("reports", "sarif-2.1.0.subset.schema.json"), "utf8")));
 
+/** The full OASIS SARIF 2.1.0 schema (test/schemas/, draft-04): every property, not a subset. */
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as typeof AjvDraft04Module.default;
+const fullAjv = new AjvDraft04({ allErrors: true, strict: false });
+addFormats(fullAjv as unknown as Ajv2020);
+export const validateFullSarif = fullAjv.compile(JSON.parse(readFileSync(join(repoRoot, "test", "schemas", "sarif-schema-2.1.0.json"), "utf8")));
+
 export function expectValidJsonReport(json: string): void {
   const validate = validator("report.v1");
   const ok = validate(JSON.parse(json));
@@ -21,8 +29,13 @@ export function expectValidJsonReport(json: string): void {
   expect(ok).toBe(true);
 }
 
+/** Valid against the full SARIF 2.1.0 schema and against GitHub's extra requirements (the subset schema). */
 export function expectValidSarif(sarif: string): void {
-  const ok = validateSarif(JSON.parse(sarif));
+  const doc = JSON.parse(sarif);
+  const full = validateFullSarif(doc);
+  expect(validateFullSarif.errors ?? []).toEqual([]);
+  expect(full).toBe(true);
+  const ok = validateSarif(doc);
   expect(validateSarif.errors ?? []).toEqual([]);
   expect(ok).toBe(true);
 }

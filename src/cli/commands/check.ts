@@ -14,6 +14,7 @@ interface CheckArgs {
   config?: string;
   "report-dir"?: string;
   "max-bytes": number;
+  "sarif-category"?: string;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -25,6 +26,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option("format", { choices: FORMATS, default: "text" as Format, describe: "what to print on stdout" })
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
+      .option("sarif-category", { type: "string", describe: "SARIF automationDetails.id category for code scanning (default: apprunner-guard/<input paths>)" })
       .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml, report.md and report.html into this folder" })
       .option("max-bytes", {
         type: "number",
@@ -48,6 +50,7 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
     maxBytes: args["max-bytes"],
     now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
   });
-  if (args["report-dir"]) writeReportDir(args["report-dir"], report);
-  return { stdout: renderers[args.format](report, { color: color && args.format === "text" }), outcome: report.summary.accepted ? "accepted" : "rejected" };
+  const sarifCategory = args["sarif-category"];
+  if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
+  return { stdout: renderers[args.format](report, { color: color && args.format === "text", sarifCategory }), outcome: report.summary.accepted ? "accepted" : "rejected" };
 }

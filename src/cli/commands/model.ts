@@ -1,0 +1,49 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { EngineError, InputError } from "../../errors.js";
+import { loadInputs } from "../../load/index.js";
+import { DEFAULT_MAX_BYTES } from "../../load/types.js";
+import { normalize } from "../../normalize/index.js";
+import { describeFirstError, validator } from "../../schemas/ajv.js";
+import type { CommandResult } from "../result.js";
+
+interface ModelArgs {
+  path: string;
+  "max-bytes": number;
+}
+
+/**
+ * Prints the input model the rules read, for native OPA and conftest:
+ *   apprunner-guard model plan.json > model.json
+ *   opa eval -d policies -i model.json 'data.apprunner_guard.main.findings'
+ */
+export const modelCommand: CommandModule<object, ModelArgs> = {
+  command: "model <path>",
+  describe: "Print the input model (JSON) of one plan, cdk.tf.json or *.tf.json folder, for opa eval and conftest",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("path", { type: "string", demandOption: true, describe: "one input: a plan JSON, a cdk.tf.json, a *.tf.json folder, or a cdktf.out with one stack" })
+      .option("max-bytes", {
+        type: "number",
+        default: DEFAULT_MAX_BYTES,
+        describe: "refuse inputs larger than this many bytes",
+        coerce: (value: number) => {
+          if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--max-bytes must be a positive whole number of bytes (got ${String(value)})`);
+          return value;
+        },
+      }) as unknown as Argv<ModelArgs>,
+  handler: () => {
+    // run by main.ts (runModelCommand), which alone maps results to exit codes.
+  },
+};
+
+export function runModelCommand(args: ArgumentsCamelCase<ModelArgs>): CommandResult {
+  const inputs = loadInputs([args.path], { maxBytes: args["max-bytes"] });
+  if (inputs.length !== 1) {
+    // One model is one evaluation; several stacks are several models.
+    throw new InputError(args.path, `holds ${inputs.length} inputs (${inputs.map((i) => i.stack ?? i.path).join(", ")}); a model is one input: pass one of ${inputs.map((i) => i.path).join(", ")}`);
+  }
+  const model = normalize(inputs[0]!);
+  const validate = validator("input-model");
+  if (!validate(model)) throw new EngineError(`the model of ${args.path} does not match input-model.schema.json: ${describeFirstError(validate.errors)}`);
+  return { stdout: JSON.stringify(model, null, 2) + "\n", outcome: "ok" };
+}
