@@ -120,12 +120,29 @@ _env_entries(svc, cp, mp, attr) := (known | unknown) | opaque if {
 # A map wholly unknown until apply (plan JSON writes a map with any unknown value that way): its
 # names are lost, its refs remain, so there is one entry per referenced resource.
 _opaque_entries(svc, mp) := {e |
-	is_unknown(svc, mp)
+	_map_unknown(svc, mp)
 	some r in refs_at(svc, mp)
 	e := {"name": "", "name_unknown": true, "ref": r, "path": mp, "map_path": mp, "unknown": true, "value": null}
 }
 
 # How messages name an entry: its quoted name, or what it references when the name is unknown.
+_map_unknown(svc, mp) if mp in object.get(svc, "unknown", [])
+
+# An ancestor of the map unknown (a whole image_configuration block): computed once per service,
+# since the env helpers run for every rule that reads variables or secrets.
+_map_unknown(svc, mp) if mp in object.get(unknown_env_maps, object.get(svc, "address", ""), set())
+
+unknown_env_maps[s] := maps if {
+	some s in services
+	svc := input.resources[s]
+	maps := {mp |
+		some cp in runtime_config_paths
+		some attr in ["runtime_environment_variables", "runtime_environment_secrets"]
+		mp := concat(".", [cp, attr])
+		is_unknown(svc, mp)
+	}
+}
+
 entry_name(e) := concat("", ["(name unknown until apply) from ", e.ref]) if e.name_unknown
 
 else := q(e.name)

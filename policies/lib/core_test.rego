@@ -70,3 +70,11 @@ test_pass_is_sensitive if {
 	not lib.is_sensitive({"sensitive": ["a.0.env.J"]}, "a.0.env.K")
 	not lib.is_sensitive({}, "a")
 }
+
+# A wholly unknown image_configuration covers its secrets map: its references are opaque entries.
+test_pass_env_entries_opaque_under_unknown_ancestor if {
+	mp := concat(".", [t.image_config_path, "runtime_environment_secrets"])
+	svc := t.with_refs(t.with_unknown(t.service("api", {}), [t.image_config_path]), {mp: ["aws_ssm_parameter.p"]})
+	entries := lib.env_entries(svc, "runtime_environment_secrets") with input as t.model([svc], {})
+	entries == {{"name": "", "name_unknown": true, "ref": "aws_ssm_parameter.p", "path": mp, "map_path": mp, "unknown": true, "value": null}}
+}

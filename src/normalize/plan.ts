@@ -111,12 +111,12 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
     const config = configs.get(configAddress(d.address));
     if (!config) continue;
     const referrer: Referrer = { scope: config.scope, moduleInstance: modulePrefix(d.address), key: instanceKey(d.address), forEach: config.forEach };
-    const linkPaths = new Set((LINKS.get(d.type) ?? []).map((l) => l.path));
+    const linkPaths = LINK_PATHS.get(d.type);
     for (const [path, references] of config.references) {
       const targets = resolver.resolve(references, referrer);
       targets.delete(d.address);
       if (targets.size > 0) d.refs[path] = [...targets].sort();
-      if (linkPaths.has(path) && targets.size > 0) {
+      if (linkPaths?.has(path) && targets.size > 0) {
         const wrong = wrongAttribute(references, LINKS.get(d.type)!.find((l) => l.path === path)!.target);
         if (wrong) (misnamed.get(d) ?? misnamed.set(d, new Map()).get(d)!).set(path, wrong);
         const other = opaqueReferences(references, (r) => resolver.resolve([r], referrer).size > 0 || knownVariable(r, config.scope));
@@ -181,6 +181,8 @@ function wrongAttribute(references: string[], targetType: string): string | null
   if (direct.some((r) => /\.(arn|id)$/.test(r))) return null;
   return [...new Set(direct)].join(", ");
 }
+
+const LINK_PATHS = new Map([...LINKS].map(([type, links]) => [type, new Set(links.map((l) => l.path))]));
 
 function settleLinks(
   d: DraftResource,
@@ -267,7 +269,8 @@ function draft(
   let unknown = unknownPaths(afterUnknown, file);
   const reasons = dict<string>();
   if (config) {
-    const dynamic = dynamicElements(values, config);
+    // Only the types whose blocks the rules read (the block table) are searched for dynamic blocks.
+    const dynamic = blockPaths ? dynamicElements(values, config) : [];
     unknown = unknown.filter((path) => {
       if (isConfigured(config, path)) return true;
       if (dynamic.some((element) => path === element || path.startsWith(element + "."))) {

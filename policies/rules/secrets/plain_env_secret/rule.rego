@@ -87,6 +87,7 @@ findings contains lib.finding(
 ) if {
 	some s in lib.services
 	svc := input.resources[s]
+	count(object.get(svc, "sensitive", [])) > 0
 	some e in lib.env_entries(svc, "runtime_environment_variables")
 	not lib.secret_like(e.name)
 	lib.is_sensitive(svc, e.path)
