@@ -7,7 +7,7 @@
 // VPC connector, WAF association, observability configuration: about 10 resources per service.
 // A seeded mix of services is compliant and the rest break one or two rules each.
 //
-//   node bench/generate.mjs --services 100 --out bench/out/inputs [--seed 5] [--kind plan|cdktf|both]
+//   node bench/generate.mjs --services 100 --out bench/out/inputs [--seed 5] [--kind plan|cdktf|both] [--shape flat|modules|mix]
 //
 // Writes <out>/plan-<N>.json and/or <out>/cdktf-<N>/ (a cdktf.out directory: manifest.json + stack).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -260,11 +260,25 @@ function sha(i) {
   return out;
 }
 
+/**
+ * Plan shapes (bench/run.mjs measures all of them, so no number is tuned to one):
+ * - "flat": every resource in the root module, ~11 per service (the original generator);
+ * - "modules": one module call per service (`module.svcNNNN`, ~8 resources: roles, policy, secret,
+ *   service, WAF association or ingress connection), shared resources passed in as variables;
+ * - "mix": the flat services among ~25 unrelated resources per service (S3, Lambda with its own IAM
+ *   role and policies, DynamoDB, SQS, SNS, log groups, security group rules, Route 53 records), so
+ *   that App Runner and what it reaches is a minority of the plan.
+ */
+export const SHAPES = ["flat", "modules", "mix"];
+
 /** The services of a plan: about 55% compliant, the rest with one or two violations. */
-export function buildResources(services, seed = 5) {
+export function buildResources(services, seed = 5, shape = "flat") {
   const random = rng(seed);
   const tags = { Environment: "prod", Owner: "platform-team" };
   const all = sharedResources(tags);
+  if (shape === "modules") {
+    all.push({ type: "aws_apprunner_observability_configuration", name: "xray", attrs: { observability_configuration_name: "xray", trace_configuration: blocks({ vendor: "AWSXRAY" }), tags } });
+  }
   const mix = { compliant: 0, violating: 0 };
   for (let i = 1; i <= services; i++) {
     const violations = [];
@@ -273,24 +287,139 @@ export function buildResources(services, seed = 5) {
       if (random() < 0.3) violations.push(VIOLATIONS[Math.floor(random() * VIOLATIONS.length)]);
     }
     mix[violations.length ? "violating" : "compliant"]++;
-    all.push(...serviceResources(i, violations, tags));
+    const own = serviceResources(i, violations, tags);
+    if (shape === "modules") all.push(...moduleService(i, own));
+    else all.push(...own);
+    if (shape === "mix") all.push(...unrelatedResources(i, tags));
   }
   for (const r of all) {
     r.mode ??= "managed";
-    r.address = r.mode === "data" ? `data.${r.type}.${r.name}` : `${r.type}.${r.name}`;
+    r.local ??= r.mode === "data" ? `data.${r.type}.${r.name}` : `${r.type}.${r.name}`;
+    r.address = r.module ? `${r.module}.${r.local}` : r.local;
+  }
+  if (shape === "modules") {
+    // Refs were written with flat addresses: point them at the module addresses.
+    const moved = new Map(all.filter((r) => r.flat).map((r) => [r.flat, r.address]));
+    const fix = (v) => {
+      if (isRef(v)) return moved.has(v.address) ? ref(moved.get(v.address), v.attribute) : v;
+      if (isJson(v)) return json(fix(v.doc));
+      if (isBlocks(v)) return blocks(...v.map(fix));
+      if (Array.isArray(v)) return v.map(fix);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+      return v;
+    };
+    for (const r of all) r.attrs = fix(r.attrs);
   }
   return { resources: all, mix };
+}
+
+/** One service as a module instance: its own resources inside module.svcNNNN, egress DEFAULT, tracing through the shared configuration. */
+function moduleService(index, flat) {
+  const p = `svc${String(index).padStart(4, "0")}`;
+  const out = [];
+  for (const r of flat) {
+    if (["aws_security_group", "aws_apprunner_vpc_connector", "aws_apprunner_observability_configuration"].includes(r.type)) continue;
+    const m = { ...r, flat: (r.mode === "data" ? "data." : "") + `${r.type}.${r.name}`, module: `module.${p}`, name: r.name === p ? "this" : r.name.replace(`${p}_`, "") };
+    if (r.type === "aws_apprunner_service") {
+      const attrs = { ...r.attrs };
+      attrs.network_configuration = blocks({ ip_address_type: "IPV4", egress_configuration: blocks({ egress_type: "DEFAULT" }), ingress_configuration: r.attrs.network_configuration[0].ingress_configuration });
+      const tracing = r.attrs.observability_configuration[0].observability_enabled;
+      attrs.observability_configuration = tracing
+        ? blocks({ observability_enabled: true, observability_configuration_arn: ref("aws_apprunner_observability_configuration.xray", "arn") })
+        : blocks({ observability_enabled: false });
+      m.attrs = attrs;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** Resources a real account has next to its App Runner services, unrelated to them (about 25 per service). */
+function unrelatedResources(index, tags) {
+  const p = `app${String(index).padStart(4, "0")}`;
+  const R = [];
+  const bucket = `${p}_assets`;
+  R.push({ type: "aws_s3_bucket", name: bucket, attrs: { bucket: `${p}-assets-${ACCOUNT}`, force_destroy: false, tags } });
+  R.push({ type: "aws_s3_bucket_versioning", name: bucket, attrs: { bucket: ref(`aws_s3_bucket.${bucket}`, "id"), versioning_configuration: blocks({ status: "Enabled" }) } });
+  R.push({ type: "aws_s3_bucket_public_access_block", name: bucket, attrs: { bucket: ref(`aws_s3_bucket.${bucket}`, "id"), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } });
+  R.push({
+    type: "aws_s3_bucket_server_side_encryption_configuration",
+    name: bucket,
+    attrs: { bucket: ref(`aws_s3_bucket.${bucket}`, "id"), rule: blocks({ apply_server_side_encryption_by_default: blocks({ sse_algorithm: "aws:kms", kms_master_key_id: ref("aws_kms_key.apps", "arn") }) }) },
+  });
+  R.push({ type: "aws_iam_role", name: `${p}_lambda`, attrs: { name: `${p}-lambda`, path: "/", max_session_duration: 3600, force_detach_policies: false, assume_role_policy: trustPolicy("lambda.amazonaws.com"), tags } });
+  R.push({ type: "aws_iam_role_policy_attachment", name: `${p}_lambda_basic`, attrs: { role: ref(`aws_iam_role.${p}_lambda`, "name"), policy_arn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" } });
+  R.push({
+    type: "aws_iam_role_policy",
+    name: `${p}_lambda`,
+    attrs: {
+      name: "data",
+      role: ref(`aws_iam_role.${p}_lambda`, "id"),
+      policy: json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${p}-orders` }, { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:${p}-jobs` }] }),
+    },
+  });
+  R.push({ type: "aws_cloudwatch_log_group", name: `${p}_lambda`, attrs: { name: `/aws/lambda/${p}-worker`, retention_in_days: 30, tags } });
+  R.push({
+    type: "aws_lambda_function",
+    name: `${p}_worker`,
+    attrs: {
+      function_name: `${p}-worker`,
+      role: ref(`aws_iam_role.${p}_lambda`, "arn"),
+      handler: "index.handler",
+      runtime: "nodejs20.x",
+      memory_size: 256,
+      timeout: 30,
+      s3_bucket: ref(`aws_s3_bucket.${bucket}`, "id"),
+      s3_key: "worker.zip",
+      environment: blocks({ variables: { TABLE: `${p}-orders`, QUEUE: `${p}-jobs`, LOG_LEVEL: "info" } }),
+      tracing_config: blocks({ mode: "Active" }),
+      tags,
+    },
+  });
+  R.push({ type: "aws_lambda_event_source_mapping", name: `${p}_jobs`, attrs: { event_source_arn: ref(`aws_sqs_queue.${p}_jobs`, "arn"), function_name: ref(`aws_lambda_function.${p}_worker`, "arn"), batch_size: 10 } });
+  R.push({
+    type: "aws_dynamodb_table",
+    name: `${p}_orders`,
+    attrs: {
+      name: `${p}-orders`,
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "pk",
+      range_key: "sk",
+      attribute: blocks({ name: "pk", type: "S" }, { name: "sk", type: "S" }),
+      point_in_time_recovery: blocks({ enabled: true }),
+      server_side_encryption: blocks({ enabled: true, kms_key_arn: ref("aws_kms_key.apps", "arn") }),
+      tags,
+    },
+  });
+  R.push({ type: "aws_sqs_queue", name: `${p}_jobs`, attrs: { name: `${p}-jobs`, visibility_timeout_seconds: 60, message_retention_seconds: 345600, sqs_managed_sse_enabled: true, tags } });
+  R.push({ type: "aws_sqs_queue", name: `${p}_jobs_dlq`, attrs: { name: `${p}-jobs-dlq`, message_retention_seconds: 1209600, sqs_managed_sse_enabled: true, tags } });
+  R.push({ type: "aws_sns_topic", name: `${p}_events`, attrs: { name: `${p}-events`, kms_master_key_id: "alias/aws/sns", tags } });
+  R.push({ type: "aws_sns_topic_subscription", name: `${p}_events`, attrs: { topic_arn: ref(`aws_sns_topic.${p}_events`, "arn"), protocol: "sqs", endpoint: ref(`aws_sqs_queue.${p}_jobs`, "arn") } });
+  R.push({ type: "aws_cloudwatch_metric_alarm", name: `${p}_errors`, attrs: { alarm_name: `${p}-errors`, comparison_operator: "GreaterThanThreshold", evaluation_periods: 1, metric_name: "Errors", namespace: "AWS/Lambda", period: 300, statistic: "Sum", threshold: 5, dimensions: { FunctionName: `${p}-worker` }, alarm_actions: [ref(`aws_sns_topic.${p}_events`, "arn")], tags } });
+  R.push({ type: "aws_security_group", name: `${p}_db`, attrs: { name: `${p}-db`, description: "database", vpc_id: ref("aws_vpc.main", "id"), tags } });
+  for (const [name, port] of [["pg", 5432], ["https", 443]]) {
+    R.push({ type: "aws_vpc_security_group_ingress_rule", name: `${p}_db_${name}`, attrs: { security_group_id: ref(`aws_security_group.${p}_db`, "id"), cidr_ipv4: "10.20.0.0/16", from_port: port, to_port: port, ip_protocol: "tcp", tags } });
+  }
+  R.push({ type: "aws_vpc_security_group_egress_rule", name: `${p}_db_all`, attrs: { security_group_id: ref(`aws_security_group.${p}_db`, "id"), cidr_ipv4: "0.0.0.0/0", ip_protocol: "-1", tags } });
+  R.push({ type: "aws_route53_record", name: `${p}_api`, attrs: { zone_id: "Z0123456789ABCDEFGHIJ", name: `${p}.example.com`, type: "CNAME", ttl: 300, records: [`${p}.cdn.example.com`] } });
+  R.push({ type: "aws_ssm_parameter", name: `${p}_feature_flags`, attrs: { name: `/${p}/feature-flags`, type: "String", value: JSON.stringify({ beta: false, rollout: 10 }), tags } });
+  R.push({ type: "aws_ecr_repository", name: `${p}_worker`, attrs: { name: `${p}-worker`, image_tag_mutability: "IMMUTABLE", image_scanning_configuration: blocks({ scan_on_push: true }), encryption_configuration: blocks({ encryption_type: "KMS", kms_key: ref("aws_kms_key.apps", "arn") }), tags } });
+  R.push({ type: "aws_ecr_lifecycle_policy", name: `${p}_worker`, attrs: { repository: ref(`aws_ecr_repository.${p}_worker`, "name"), policy: json({ rules: [{ rulePriority: 1, description: "keep 30", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } }] }) } });
+  R.push({ type: "aws_cloudwatch_event_rule", name: `${p}_nightly`, attrs: { name: `${p}-nightly`, schedule_expression: "cron(0 3 * * ? *)", tags } });
+  R.push({ type: "aws_cloudwatch_event_target", name: `${p}_nightly`, attrs: { rule: ref(`aws_cloudwatch_event_rule.${p}_nightly`, "name"), arn: ref(`aws_lambda_function.${p}_worker`, "arn") } });
+  return R;
 }
 
 // ------------------------------------------------------------------ plan JSON
 
 const hasRef = (v) => isRef(v) || (isJson(v) && hasRef(v.doc)) || (Array.isArray(v) ? v.some(hasRef) : v && typeof v === "object" && !isRef(v) && !isJson(v) && Object.values(v).some(hasRef));
 
-function collectRefs(v, out = []) {
-  if (isRef(v)) out.push(`${v.address}.${v.attribute}`, v.address);
-  else if (isJson(v)) collectRefs(v.doc, out);
-  else if (Array.isArray(v)) v.forEach((x) => collectRefs(x, out));
-  else if (v && typeof v === "object") Object.values(v).forEach((x) => collectRefs(x, out));
+/** Reference strings as the configuration writes them; `local` maps a ref to what the referrer's module sees. */
+function collectRefs(v, out = [], local = (r) => [`${r.address}.${r.attribute}`, r.address]) {
+  if (isRef(v)) out.push(...local(v));
+  else if (isJson(v)) collectRefs(v.doc, out, local);
+  else if (Array.isArray(v)) v.forEach((x) => collectRefs(x, out, local));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => collectRefs(x, out, local));
   return out;
 }
 
@@ -360,11 +489,11 @@ function planObject(byAddress, attrs) {
   return { after, aun, sens };
 }
 
-function expressions(value) {
+function expressions(value, local) {
   const out = {};
   for (const [k, v] of Object.entries(value)) {
-    if (isBlocks(v)) out[k] = v.map((b) => expressions(b));
-    else if (hasRef(v)) out[k] = { references: [...new Set(collectRefs(v))] };
+    if (isBlocks(v)) out[k] = v.map((b) => expressions(b, local));
+    else if (hasRef(v)) out[k] = { references: [...new Set(collectRefs(v, [], local))] };
     else out[k] = { constant_value: isJson(v) ? JSON.stringify(v.doc) : v };
   }
   return out;
@@ -376,6 +505,11 @@ export function planJson(resources) {
   const changes = [];
   const prior = [];
   const config = [];
+  const children = new Map(); // module address -> { planned: [], config: [], variables: {} }
+  const child = (m) => {
+    if (!children.has(m)) children.set(m, { planned: [], config: [], variables: {} });
+    return children.get(m);
+  };
   for (const r of resources) {
     const { after, aun, sens } = planObject(byAddress, r.attrs);
     after.region = REGION;
@@ -385,29 +519,50 @@ export function planJson(resources) {
       aun.tags_all = {};
       sens.tags_all = {};
     }
-    const head = { address: r.address, mode: r.mode, type: r.type, name: r.name, provider_name: PROVIDER };
+    const head = { address: r.address, mode: r.mode, type: r.type, name: r.name, provider_name: PROVIDER, ...(r.module ? { module_address: r.module } : {}) };
     const dataKnown = r.mode === "data" && !hasRef(r.attrs);
     if (dataKnown) {
       prior.push({ ...head, schema_version: 0, values: after, sensitive_values: sens });
     } else {
-      planned.push({ ...head, schema_version: 0, values: after, sensitive_values: sens });
+      (r.module ? child(r.module).planned : planned).push({ ...head, schema_version: 0, values: after, sensitive_values: sens });
       changes.push({
         ...head,
         change: { actions: [r.mode === "data" ? "read" : "create"], before: null, after, after_unknown: aun, before_sensitive: false, after_sensitive: sens },
         ...(r.mode === "data" ? { action_reason: "read_because_config_unknown" } : {}),
       });
     }
-    config.push({ address: r.address, mode: r.mode, type: r.type, name: r.name, provider_config_key: "aws", expressions: expressions(r.attrs), schema_version: 0 });
+    if (!r.module) {
+      config.push({ address: r.address, mode: r.mode, type: r.type, name: r.name, provider_config_key: "aws", expressions: expressions(r.attrs), schema_version: 0 });
+      continue;
+    }
+    // Inside a module: same-module refs are local addresses, root resources arrive as variables.
+    const c = child(r.module);
+    const local = (ref) => {
+      if (ref.address.startsWith(`${r.module}.`)) {
+        const a = ref.address.slice(r.module.length + 1);
+        return [`${a}.${ref.attribute}`, a];
+      }
+      const variable = `${ref.address.replace(/[^a-z0-9]+/g, "_")}_${ref.attribute}`;
+      c.variables[variable] = { references: [`${ref.address}.${ref.attribute}`, ref.address] };
+      return [`var.${variable}`];
+    };
+    c.config.push({ address: r.local, mode: r.mode, type: r.type, name: r.name, provider_config_key: "aws", expressions: expressions(r.attrs, local), schema_version: 0 });
+  }
+  const moduleCalls = {};
+  const childModules = [];
+  for (const [m, c] of children) {
+    moduleCalls[m.slice("module.".length)] = { source: "./modules/app-runner-service", expressions: c.variables, module: { resources: c.config } };
+    if (c.planned.length) childModules.push({ address: m, resources: c.planned });
   }
   return {
     format_version: "1.2",
     terraform_version: "1.9.8",
-    planned_values: { root_module: { resources: planned } },
+    planned_values: { root_module: { resources: planned, ...(childModules.length ? { child_modules: childModules } : {}) } },
     resource_changes: changes,
     prior_state: { format_version: "1.0", terraform_version: "1.9.8", values: { root_module: { resources: prior } } },
     configuration: {
       provider_config: { aws: { name: "aws", full_name: PROVIDER, expressions: { region: { constant_value: REGION } } } },
-      root_module: { resources: config },
+      root_module: { resources: config, ...(Object.keys(moduleCalls).length ? { module_calls: moduleCalls } : {}) },
     },
     timestamp: "2025-01-01T00:00:00Z",
     applyable: true,
@@ -447,12 +602,14 @@ export function cdktfJson(resources, stack = "bench") {
 // ------------------------------------------------------------------ files
 
 /** Writes plan-<N>.json and cdktf-<N>/ under dir; returns their paths and the compliant/violating mix. */
-export function writeInputs(dir, services, { seed = 5, kind = "both" } = {}) {
+export function writeInputs(dir, services, { seed = 5, kind = "both", shape = "flat" } = {}) {
   mkdirSync(dir, { recursive: true });
-  const { resources, mix } = buildResources(services, seed);
-  const files = { resources: resources.length, mix };
+  const { resources, mix } = buildResources(services, seed, shape);
+  const files = { resources: resources.length, mix, shape };
+  if (shape !== "flat" && kind === "both") kind = "plan"; // cdktf.out only for the flat shape
+  const suffix = shape === "flat" ? "" : `-${shape}`;
   if (kind === "plan" || kind === "both") {
-    files.plan = join(dir, `plan-${services}.json`);
+    files.plan = join(dir, `plan-${services}${suffix}.json`);
     writeFileSync(files.plan, JSON.stringify(planJson(resources)) + "\n");
   }
   if (kind === "cdktf" || kind === "both") {
@@ -476,7 +633,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   };
   const dir = opt("out", "bench/out/inputs");
   for (const n of String(opt("services", "1,10,100,1000")).split(",").map(Number)) {
-    const files = writeInputs(dir, n, { seed: Number(opt("seed", 5)), kind: opt("kind", "both") });
+    const files = writeInputs(dir, n, { seed: Number(opt("seed", 5)), kind: opt("kind", "both"), shape: opt("shape", "flat") });
     console.log(`${n} services: ${files.resources} resources (${files.mix.compliant} compliant, ${files.mix.violating} violating) -> ${[files.plan, files.cdktf].filter(Boolean).join(", ")}`);
   }
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The pass in one process, stage by stage, on one input file, with the same compiled code the CLI
-// runs (dist/): read, JSON.parse (+ recognise), normalize, wasm evaluate, report (build + render
-// JSON). Prints one JSON line: per-stage medians in ms over --runs repetitions (after one warm-up
-// run that is not counted), the raw wasm call (policy.evaluate without the findings check), the
-// model's size, the finding count and this process's peak RSS.
+// The pass in one fresh process, stage by stage, on one input file, with the same compiled code the
+// CLI runs (dist/), measured on its FIRST run (no warm-up: that is what a CI job pays): read,
+// JSON.parse (+ recognise), normalize, partition (plan + render the partitions' JSON), evaluate
+// (wasm calls + findings check), report (build + render JSON). Prints one JSON line. bench/run.mjs
+// starts it several times and keeps the minimum of each stage.
 //
-//   node bench/stages.mjs <plan.json | cdk.tf.json> [--runs 5] [--model-out model.json] [--params-out params.json]
+//   node bench/stages.mjs <plan.json | cdk.tf.json> [--model-out model.json] [--params-out params.json]
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,80 +17,71 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const file = args.find((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1].startsWith("--")));
-// --dist DIR: another build of the package's dist/ (to time a candidate fix without touching src/).
 const distDir = resolve(opt("dist", join(root, "dist")));
 const dist = (p) => pathToFileURL(join(distDir, "src", p)).href;
-const runs = Number(opt("runs", 5));
 if (!file) {
-  console.error("usage: node bench/stages.mjs <input.json> [--runs N] [--model-out F] [--params-out F]");
+  console.error("usage: node bench/stages.mjs <input.json> [--model-out F] [--params-out F]");
   process.exit(2);
 }
 
+const t00 = performance.now();
 const { recognise } = await import(dist("load/recognise.js"));
 const { normalize } = await import(dist("normalize/index.js"));
 const { PolicyEngine } = await import(dist("evaluate/engine.js"));
 const { buildReport } = await import(dist("report/build.js"));
 const { renderers } = await import(dist("report/index.js"));
 const { loadConfig } = await import(dist("load/config.js"));
-
 const engine = await PolicyEngine.load({ distDir: join(root, "policies", "dist") });
 const config = loadConfig(undefined);
 const parameters = { ...engine.manifest.params, ...config.params };
-
 const now = () => performance.now();
-const samples = { read: [], parse: [], normalize: [], evaluate: [], wasm_call: [], report: [], total: [] };
-let last;
-for (let i = 0; i <= runs; i++) {
-  const t0 = now();
-  const buffer = readFileSync(file);
-  const text = buffer.toString("utf8");
-  const t1 = now();
-  const document = JSON.parse(text);
-  const { kind, stack } = recognise(file, document);
-  const t2 = now();
-  const input = { kind, path: file, stack, document, text, sha256: "", bytes: buffer.length };
-  const model = normalize(input);
-  const t3 = now();
-  const findings = engine.evaluate(model, parameters);
-  const t4 = now();
-  const report = buildReport({ checked: [{ input, model, findings }], manifest: engine.manifest, wasmSha256: engine.wasmSha256, config, parameters, failOn: "high", now: new Date() });
-  const out = renderers.json(report);
-  const t5 = now();
-  // The bare wasm call (JSON.stringify of the model into wasm memory, eval, result dump + parse).
-  const policy = engine.policy;
-  policy.setData({ apprunner_guard: { params: parameters } });
-  const t6 = now();
-  policy.evaluate(model, engine.manifest.entrypoint);
-  const t7 = now();
-  if (i > 0) {
-    samples.read.push(t1 - t0);
-    samples.parse.push(t2 - t1);
-    samples.normalize.push(t3 - t2);
-    samples.evaluate.push(t4 - t3);
-    samples.report.push(t5 - t4);
-    samples.total.push(t5 - t0);
-    samples.wasm_call.push(t7 - t6);
-  }
-  last = { model, findings, out, bytes: buffer.length };
-}
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const modelText = JSON.stringify(last.model);
-if (opt("model-out")) writeFileSync(opt("model-out"), modelText);
-if (opt("params-out")) writeFileSync(opt("params-out"), JSON.stringify({ apprunner_guard: { params: parameters } }));
+const t0 = now();
+const buffer = readFileSync(file);
+const bytes = buffer.length;
+let text = buffer.toString("utf8");
+const t1 = now();
+let document = JSON.parse(text);
+const { kind, stack } = recognise(file, document);
+const t2 = now();
+const input = { kind, path: file, stack, document, text, sha256: "", bytes };
+const model = normalize(input);
+// As the CLI does (src/check.ts): the model no longer needs the text and the parsed document.
+input.text = text = "";
+input.document = document = {};
+const t3 = now();
+const rssAfterNormalize = Math.round(process.resourceUsage().maxRSS / 1024);
+const findings = engine.evaluate(model, parameters);
+const t4 = now();
+const report = buildReport({ checked: [{ input, model, findings }], manifest: engine.manifest, wasmSha256: engine.wasmSha256, config, parameters, failOn: "high", now: new Date() });
+const out = renderers.json(report);
+const t5 = now();
+
+const stats = engine.lastStats;
+const round = (x) => Math.round(x * 10) / 10;
 const result = {
   file,
-  bytes: last.bytes,
-  runs,
-  resources: Object.keys(last.model.resources).length,
-  model_bytes: Buffer.byteLength(modelText),
-  findings: last.findings.length,
-  report_bytes: Buffer.byteLength(last.out),
-  ms: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.round(median(v) * 10) / 10])),
+  bytes,
+  resources: Object.keys(model.resources).length,
+  findings: findings.length,
+  report_bytes: Buffer.byteLength(out),
+  partitions: stats?.partitions,
+  largest_partition_bytes: stats?.largest_partition_bytes,
+  wasm_memory_mb: stats ? Math.round((stats.memory_pages * 65536) / 1e6) : null,
+  ms: {
+    startup: round(t0 - t00),
+    read: round(t1 - t0),
+    parse: round(t2 - t1),
+    normalize: round(t3 - t2),
+    partition: round(stats?.partition_ms ?? 0),
+    evaluate: round(t4 - t3 - (stats?.partition_ms ?? 0)),
+    report: round(t5 - t4),
+    total: round(t5 - t0),
+  },
+  /** Peak RSS up to the end of normalize (file text + parsed document + model), then for the whole run. */
+  rss_after_normalize_mb: rssAfterNormalize,
   max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
 };
+if (opt("model-out")) writeFileSync(opt("model-out"), JSON.stringify(model));
+if (opt("params-out")) writeFileSync(opt("params-out"), JSON.stringify({ apprunner_guard: { params: parameters } }));
 console.log(JSON.stringify(result));

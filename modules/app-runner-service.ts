@@ -22,6 +22,12 @@ import {
   secretLikeName,
   validateEnvName,
   validateName,
+  validateOneOf,
+  validateOwnership,
+  type ConstructWaiver,
+  type WaiverOwnership,
+  ConstructError,
+  scoped,
 } from "./private/validate.js";
 
 /** The X-Ray write actions (AWSXRayDaemonWriteAccess); AWS does not scope them by resource. */
@@ -41,6 +47,14 @@ export const ECR_PULL_ACTIONS: readonly string[] = [
   "ecr:DescribeImages",
 ];
 
+/** `network_configuration.ip_address_type` of an App Runner service. */
+export const IpAddressType = {
+  IPV4: "IPV4",
+  DUAL_STACK: "DUAL_STACK",
+} as const;
+export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
+const IP_ADDRESS_TYPES: readonly IpAddressType[] = [IpAddressType.IPV4, IpAddressType.DUAL_STACK];
+
 export interface PrivateIngressProps {
   /** VPC the private service is reached from. */
   readonly vpcId: string;
@@ -50,10 +64,11 @@ export interface PrivateIngressProps {
   readonly name?: string;
 }
 
-export interface EnvironmentVariableOptions {
+export interface EnvironmentVariableOptions extends Partial<WaiverOwnership> {
   /**
-   * Why a variable whose name looks secret-like (e.g. `AUTH_MODE`) holds no secret.
-   * Without it such names are refused (rule AR-SEC-001).
+   * Why a variable whose name looks secret-like (e.g. `AUTH_MODE`) holds no secret. Needs `owner` and
+   * `expires`: the service writes it as a waiver of rule AR-SEC-001 for this one variable into the
+   * synthesized JSON, which the policy pass reports as waived with this justification.
    * @default - secret-like names are refused
    */
   readonly notASecret?: string;
@@ -82,6 +97,12 @@ export interface AppRunnerServiceProps {
   readonly vpcConnector?: VpcConnector;
   /** @default true */
   readonly isPubliclyAccessible?: boolean;
+  /**
+   * IP address type of the public endpoint: `IpAddressType.IPV4` or `IpAddressType.DUAL_STACK` (IPv4 and IPv6).
+   * App Runner offers dual stack only on a public endpoint.
+   * @default - not set: App Runner uses IPV4
+   */
+  readonly ipAddressType?: IpAddressType;
   /**
    * Required when `isPubliclyAccessible` is false: creates the `aws_apprunner_vpc_ingress_connection`.
    * @default - none (a public service)
@@ -142,144 +163,183 @@ export class AppRunnerService extends Construct {
   private readonly source: Source;
   private readonly variables: Record<string, string> = {};
   private readonly secrets: Record<string, Secret> = {};
+  private readonly waivers: ConstructWaiver[] = [];
 
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
     super(scope, id);
-    if (!props.source) {
-      throw new Error(
-        "source undefined is missing; allowed: exactly one of Source.fromEcr(...), Source.fromEcrPublic(...), Source.fromCodeRepository(...)",
-      );
-    }
-    this.source = props.source;
-    validateName("serviceName", props.serviceName, 4, 40);
-    const cpu = props.cpu ?? Cpu.ONE_VCPU;
-    const memory = props.memory ?? Memory.TWO_GB;
-    validateCpuMemory(cpu, memory);
+    try {
+      if (!props.source) {
+        throw new ConstructError(
+          "source undefined is missing; allowed: exactly one of Source.fromEcr(...), Source.fromEcrPublic(...), Source.fromCodeRepository(...)",
+        );
+      }
+      this.source = props.source;
+      validateName("serviceName", props.serviceName, 4, 40);
+      const cpu = props.cpu ?? Cpu.ONE_VCPU;
+      const memory = props.memory ?? Memory.TWO_GB;
+      validateCpuMemory(cpu, memory);
 
-    if (props.source.kind === "ecr-public" && props.autoDeploymentsEnabled === true) {
-      throw new Error(
-        "autoDeploymentsEnabled true is not supported for Source.fromEcrPublic; allowed: false (App Runner cannot watch ECR Public)",
-      );
-    }
-    const isPublic = props.isPubliclyAccessible ?? true;
-    if (!isPublic && !props.privateIngress) {
-      throw new Error(
-        "privateIngress undefined on a private service (isPubliclyAccessible false); allowed: { vpcId, vpcEndpointId } so the service is reachable through an aws_apprunner_vpc_ingress_connection",
-      );
-    }
-    if (isPublic && props.privateIngress) {
-      throw new Error("privateIngress is set on a public service (isPubliclyAccessible true); allowed: isPubliclyAccessible false with privateIngress");
-    }
-    if (isPublic && !props.waf) {
-      throw new Error(
-        'waf undefined on a public service (isPubliclyAccessible true); allowed: WafProtection.webAcl(webAclArn), WafProtection.disabled("justification"), or isPubliclyAccessible false',
-      );
-    }
+      if (props.source.kind === "ecr-public" && props.autoDeploymentsEnabled === true) {
+        throw new ConstructError(
+          "autoDeploymentsEnabled true is not supported for Source.fromEcrPublic; allowed: false (App Runner cannot watch ECR Public)",
+        );
+      }
+      const isPublic = props.isPubliclyAccessible ?? true;
+      if (!isPublic && !props.privateIngress) {
+        throw new ConstructError(
+          "privateIngress undefined on a private service (isPubliclyAccessible false); allowed: { vpcId, vpcEndpointId } so the service is reachable through an aws_apprunner_vpc_ingress_connection",
+        );
+      }
+      validateOneOf("ipAddressType", props.ipAddressType, IP_ADDRESS_TYPES);
+      if (!isPublic && props.ipAddressType === IpAddressType.DUAL_STACK) {
+        throw new ConstructError(
+          'ipAddressType "DUAL_STACK" is not supported on a private service (isPubliclyAccessible false); allowed: IPV4, or isPubliclyAccessible true',
+        );
+      }
+      if (isPublic && props.privateIngress) {
+        throw new ConstructError("privateIngress is set on a public service (isPubliclyAccessible true); allowed: isPubliclyAccessible false with privateIngress");
+      }
+      if (isPublic && !props.waf) {
+        throw new ConstructError(
+          'waf undefined on a public service (isPubliclyAccessible true); allowed: WafProtection.webAcl(webAclArn), WafProtection.disabled("justification"), or isPubliclyAccessible false',
+        );
+      }
 
-    const tags = props.tags;
-    this.instanceRole =
-      props.instanceRole ??
-      new ServiceRole(this, "InstanceRole", { kind: "instance", permissionsBoundary: props.permissionsBoundary, tags });
-    if (props.source.kind === "ecr") {
-      this.accessRole =
-        props.accessRole ??
-        new ServiceRole(this, "AccessRole", { kind: "access", permissionsBoundary: props.permissionsBoundary, tags });
-      // GetAuthorizationToken has no resource-level scoping in IAM; everything else is pinned to the repository.
-      this.accessRole.addToPolicy(new PolicyStatement({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }));
-      this.accessRole.addToPolicy(
-        new PolicyStatement({ actions: [...ECR_PULL_ACTIONS], resources: [props.source.ecrRepositoryArn as string] }),
-      );
-    } else {
-      this.accessRole = props.accessRole;
-    }
+      const tags = props.tags;
+      this.instanceRole =
+        props.instanceRole ??
+        new ServiceRole(this, "InstanceRole", { kind: "instance", permissionsBoundary: props.permissionsBoundary, tags });
+      if (props.source.kind === "ecr") {
+        this.accessRole =
+          props.accessRole ??
+          new ServiceRole(this, "AccessRole", { kind: "access", permissionsBoundary: props.permissionsBoundary, tags });
+        // GetAuthorizationToken has no resource-level scoping in IAM; everything else is pinned to the repository.
+        this.accessRole.addToPolicy(new PolicyStatement({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] }));
+        this.accessRole.addToPolicy(
+          new PolicyStatement({ actions: [...ECR_PULL_ACTIONS], resources: [props.source.ecrRepositoryArn as string] }),
+        );
+      } else {
+        this.accessRole = props.accessRole;
+      }
 
-    const observability = props.observability;
-    if (observability?.traceVendor === "AWSXRAY") {
-      this.addToInstancePolicy(new PolicyStatement({ actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] }));
-    }
+      const observability = props.observability;
+      if (observability?.traceVendor === "AWSXRAY") {
+        this.addToInstancePolicy(new PolicyStatement({ actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] }));
+      }
 
-    const healthCheck = props.healthCheck ?? HealthCheck.http({ path: "/" });
-    this.serviceName = props.serviceName ?? physicalName(this, 40);
+      const healthCheck = props.healthCheck ?? HealthCheck.http({ path: "/" });
+      this.serviceName = props.serviceName ?? physicalName(this, 40);
 
-    this.resource = new ApprunnerService(this, "Resource", {
-      serviceName: this.serviceName,
-      sourceConfiguration: this.renderSource(props),
-      instanceConfiguration: {
-        cpu: cpu.value,
-        memory: memory.value,
-        instanceRoleArn: this.instanceRole.roleArn,
-      },
-      healthCheckConfiguration: {
-        protocol: healthCheck.protocol,
-        path: healthCheck.path,
-        interval: healthCheck.interval,
-        timeout: healthCheck.timeout,
-        healthyThreshold: healthCheck.healthyThreshold,
-        unhealthyThreshold: healthCheck.unhealthyThreshold,
-      },
-      autoScalingConfigurationArn: props.autoScaling?.autoScalingConfigurationArn,
-      observabilityConfiguration: observability
-        ? { observabilityEnabled: true, observabilityConfigurationArn: observability.observabilityConfigurationArn }
-        : undefined,
-      networkConfiguration: {
-        egressConfiguration: props.vpcConnector
-          ? { egressType: "VPC", vpcConnectorArn: props.vpcConnector.vpcConnectorArn }
-          : { egressType: "DEFAULT" },
-        ingressConfiguration: { isPubliclyAccessible: isPublic },
-      },
-      encryptionConfiguration: props.encryptionKey ? { kmsKey: arnOf(props.encryptionKey) } : undefined,
-      tags,
-    });
-    this.serviceArn = this.resource.arn;
-    this.serviceId = this.resource.serviceId;
-    this.serviceUrl = this.resource.serviceUrl;
-
-    if (props.privateIngress) {
-      this.ingressConnection = new VpcIngressConnection(this, "IngressConnection", {
-        service: this,
-        vpcId: props.privateIngress.vpcId,
-        vpcEndpointId: props.privateIngress.vpcEndpointId,
-        vpcIngressConnectionName: props.privateIngress.name,
+      this.resource = new ApprunnerService(this, "Resource", {
+        serviceName: this.serviceName,
+        sourceConfiguration: this.renderSource(props),
+        instanceConfiguration: {
+          cpu: cpu.value,
+          memory: memory.value,
+          instanceRoleArn: this.instanceRole.roleArn,
+        },
+        healthCheckConfiguration: {
+          protocol: healthCheck.protocol,
+          path: healthCheck.path,
+          interval: healthCheck.interval,
+          timeout: healthCheck.timeout,
+          healthyThreshold: healthCheck.healthyThreshold,
+          unhealthyThreshold: healthCheck.unhealthyThreshold,
+        },
+        autoScalingConfigurationArn: props.autoScaling?.autoScalingConfigurationArn,
+        observabilityConfiguration: observability
+          ? { observabilityEnabled: true, observabilityConfigurationArn: observability.observabilityConfigurationArn }
+          : undefined,
+        networkConfiguration: {
+          egressConfiguration: props.vpcConnector
+            ? { egressType: "VPC", vpcConnectorArn: props.vpcConnector.vpcConnectorArn }
+            : { egressType: "DEFAULT" },
+          ingressConfiguration: { isPubliclyAccessible: isPublic },
+          ipAddressType: props.ipAddressType,
+        },
+        encryptionConfiguration: props.encryptionKey ? { kmsKey: arnOf(props.encryptionKey) } : undefined,
         tags,
       });
-    }
-    if (props.waf?.webAclArn) {
-      this.webAclAssociation = new WebAclAssociation(this, "WebAclAssociation", {
-        resourceArn: this.serviceArn,
-        webAclArn: props.waf.webAclArn,
-      });
-    } else if (props.waf?.disabledJustification) {
-      // Kept in the synthesized JSON next to the service so a reviewer (or a waiver) can find the reason.
-      this.resource.addOverride("//.apprunner_guard.waf_disabled", props.waf.disabledJustification);
-      Annotations.of(this).addWarning(`WAF disabled for this service: ${props.waf.disabledJustification}`);
-    }
+      this.serviceArn = this.resource.arn;
+      this.serviceId = this.resource.serviceId;
+      this.serviceUrl = this.resource.serviceUrl;
 
-    const fromSource = props.source.sourceEnvironment;
-    for (const [name, value] of Object.entries({ ...fromSource.variables, ...(props.environmentVariables ?? {}) })) {
-      this.addEnvironmentVariable(name, value);
-    }
-    for (const [name, secret] of Object.entries({ ...fromSource.secrets, ...(props.environmentSecrets ?? {}) })) {
-      this.addSecret(name, secret);
+      if (props.privateIngress) {
+        this.ingressConnection = new VpcIngressConnection(this, "IngressConnection", {
+          service: this,
+          vpcId: props.privateIngress.vpcId,
+          vpcEndpointId: props.privateIngress.vpcEndpointId,
+          vpcIngressConnectionName: props.privateIngress.name,
+          tags,
+        });
+      }
+      if (props.waf?.webAclArn) {
+        this.webAclAssociation = new WebAclAssociation(this, "WebAclAssociation", {
+          resourceArn: this.serviceArn,
+          webAclArn: props.waf.webAclArn,
+        });
+      } else if (props.waf?.disabledJustification && props.waf.disabledOwnership) {
+        // Kept in the synthesized JSON next to the service: a reviewer sees the reason, the policy pass a waiver.
+        this.resource.addOverride("//.apprunner_guard.waf_disabled", props.waf.disabledJustification);
+        this.recordWaiver({ rule: "AR-NET-001", justification: props.waf.disabledJustification, ...props.waf.disabledOwnership });
+        Annotations.of(this).addWarning(`WAF disabled for this service: ${props.waf.disabledJustification}`);
+      }
+
+      const fromSource = props.source.sourceEnvironment;
+      for (const [name, value] of Object.entries({ ...fromSource.variables, ...(props.environmentVariables ?? {}) })) {
+        this.addEnvironmentVariable(name, value);
+      }
+      for (const [name, secret] of Object.entries({ ...fromSource.secrets, ...(props.environmentSecrets ?? {}) })) {
+        this.addSecret(name, secret);
+      }
+    } catch (error) {
+      throw scoped(this, error);
     }
   }
 
   /** Adds a plain environment variable. Secret-like names and credential-looking values are refused. */
   addEnvironmentVariable(name: string, value: string, options: EnvironmentVariableOptions = {}): void {
+    try {
+      this.checkEnvironmentVariable(name, value, options);
+    } catch (error) {
+      throw scoped(this, error);
+    }
+    this.variables[name] = value;
+    if (options.notASecret && secretLikeName(name)) {
+      this.recordWaiver({
+        rule: "AR-SEC-001",
+        attribute: `*.runtime_environment_variables.${name}`,
+        justification: options.notASecret,
+        ...validateOwnership("notASecret", options),
+      });
+    }
+  }
+
+  /**
+   * Writes a construct-level exception next to the service resource, where the policy pass reads it as
+   * a waiver of that rule on this service (and attribute), owned and expiring like a config waiver.
+   */
+  private recordWaiver(waiver: ConstructWaiver): void {
+    this.waivers.push(waiver);
+    this.resource.addOverride("//.apprunner_guard.waivers", this.waivers.map((w) => ({ ...w })));
+  }
+
+  private checkEnvironmentVariable(name: string, value: string, options: EnvironmentVariableOptions): void {
     this.assertAcceptsEnvironment("addEnvironmentVariable", name);
     validateEnvName("environment variable", name);
     this.assertNewName(name);
     const pattern = secretLikeName(name);
     if (pattern && !options.notASecret) {
-      throw new Error(
-        `environment variable "${name}" looks like a secret (matches /${pattern.source}/i); allowed: addSecret("${name}", Secret.fromSecretsManager(...)), or { notASecret: "why" } if it holds none`,
+      throw new ConstructError(
+        `environment variable "${name}" looks like a secret (matches /${pattern.source}/i); allowed: addSecret("${name}", Secret.fromSecretsManager(...)), or { notASecret: "why", owner, expires } if it holds none`,
       );
     }
+    if (pattern && options.notASecret) validateOwnership(`environment variable "${name}" notASecret`, options);
     if (credentialLikeValue(value)) {
-      throw new Error(
+      throw new ConstructError(
         `environment variable "${name}" has a value that looks like a credential; allowed: addSecret("${name}", Secret.fromSecretsManager(...))`,
       );
     }
-    this.variables[name] = value;
   }
 
   /**
@@ -287,17 +347,25 @@ export class AppRunnerService extends Construct {
    * read access to exactly that secret (and decrypt on its key, when given).
    */
   addSecret(name: string, secret: Secret): void {
+    try {
+      this.checkSecret(name, secret);
+    } catch (error) {
+      throw scoped(this, error);
+    }
+    this.secrets[name] = secret;
+    this.grantSecretRead(secret);
+  }
+
+  private checkSecret(name: string, secret: Secret): void {
     this.assertAcceptsEnvironment("addSecret", name);
     validateEnvName("secret", name);
     this.assertNewName(name);
     const pattern = secretLikeName(name);
     if (secret.kind === "ssm" && pattern) {
-      throw new Error(
+      throw new ConstructError(
         `secret "${name}" is secret-like (matches /${pattern.source}/i) but comes from SSM Parameter Store; allowed: Secret.fromSecretsManager(...) for secret-like names`,
       );
     }
-    this.secrets[name] = secret;
-    this.grantSecretRead(secret);
   }
 
   /** Grants the instance role read access to a secret without injecting it (e.g. one the code fetches itself). */
@@ -320,7 +388,7 @@ export class AppRunnerService extends Construct {
 
   private assertAcceptsEnvironment(method: string, name: string): void {
     if (!this.source.acceptsEnvironment) {
-      throw new Error(
+      throw new ConstructError(
         `${method} "${name}" is not possible with configurationSource "REPOSITORY"; allowed: set it in apprunner.yaml, or use configurationSource "API"`,
       );
     }
@@ -328,7 +396,7 @@ export class AppRunnerService extends Construct {
 
   private assertNewName(name: string): void {
     if (name in this.variables || name in this.secrets) {
-      throw new Error(`environment variable "${name}" is already set; allowed: each name once across variables and secrets`);
+      throw new ConstructError(`environment variable "${name}" is already set; allowed: each name once across variables and secrets`);
     }
   }
 

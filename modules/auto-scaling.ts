@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js";
-import { isToken, physicalName, validateIntRange, validateName } from "./private/validate.js";
+import { isToken, physicalName, validateIntRange, validateName, ConstructError, scoped } from "./private/validate.js";
 
 export interface AutoScalingProps {
   /** @default - derived from the construct path (4–32 characters) */
@@ -22,22 +22,26 @@ export class AutoScaling extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoScalingProps = {}) {
     super(scope, id);
-    validateName("autoScalingConfigurationName", props.autoScalingConfigurationName, 4, 32);
-    validateIntRange("autoScaling.minSize", props.minSize, 1, 25);
-    validateIntRange("autoScaling.maxSize", props.maxSize, 1, 25);
-    validateIntRange("autoScaling.maxConcurrency", props.maxConcurrency, 1, 200);
-    const min = props.minSize ?? 1;
-    const max = props.maxSize ?? 25;
-    if (!isToken(min) && !isToken(max) && min > max) {
-      throw new Error(`autoScaling.minSize ${min} is greater than maxSize ${max}; allowed: minSize <= maxSize`);
+    try {
+      validateName("autoScalingConfigurationName", props.autoScalingConfigurationName, 4, 32);
+      validateIntRange("autoScaling.minSize", props.minSize, 1, 25);
+      validateIntRange("autoScaling.maxSize", props.maxSize, 1, 25);
+      validateIntRange("autoScaling.maxConcurrency", props.maxConcurrency, 1, 200);
+      const min = props.minSize ?? 1;
+      const max = props.maxSize ?? 25;
+      if (!isToken(min) && !isToken(max) && min > max) {
+        throw new ConstructError(`autoScaling.minSize ${min} is greater than maxSize ${max}; allowed: minSize <= maxSize`);
+      }
+      this.resource = new ApprunnerAutoScalingConfigurationVersion(this, "Resource", {
+        autoScalingConfigurationName: props.autoScalingConfigurationName ?? physicalName(this, 32),
+        minSize: min,
+        maxSize: max,
+        maxConcurrency: props.maxConcurrency ?? 100,
+        tags: props.tags,
+      });
+      this.autoScalingConfigurationArn = this.resource.arn;
+    } catch (error) {
+      throw scoped(this, error);
     }
-    this.resource = new ApprunnerAutoScalingConfigurationVersion(this, "Resource", {
-      autoScalingConfigurationName: props.autoScalingConfigurationName ?? physicalName(this, 32),
-      minSize: min,
-      maxSize: max,
-      maxConcurrency: props.maxConcurrency ?? 100,
-      tags: props.tags,
-    });
-    this.autoScalingConfigurationArn = this.resource.arn;
   }
 }

@@ -3,6 +3,7 @@ import {
   ApprunnerCustomDomainAssociation,
   type ApprunnerCustomDomainAssociationCertificateValidationRecordsList,
 } from "@cdktf/provider-aws/lib/apprunner-custom-domain-association/index.js";
+import { scoped } from "./private/validate.js";
 
 export interface CustomDomainProps {
   /** The service to serve on the domain (an `AppRunnerService` or `{ serviceArn }`). */
@@ -26,12 +27,16 @@ export class CustomDomain extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomDomainProps) {
     super(scope, id);
-    this.resource = new ApprunnerCustomDomainAssociation(this, "Resource", {
-      serviceArn: props.service.serviceArn,
-      domainName: props.domainName,
-      enableWwwSubdomain: props.enableWwwSubdomain ?? false,
-    });
-    this.dnsTarget = this.resource.dnsTarget;
-    this.validationRecords = this.resource.certificateValidationRecords;
+    try {
+      this.resource = new ApprunnerCustomDomainAssociation(this, "Resource", {
+        serviceArn: props.service.serviceArn,
+        domainName: props.domainName,
+        enableWwwSubdomain: props.enableWwwSubdomain ?? false,
+      });
+      this.dnsTarget = this.resource.dnsTarget;
+      this.validationRecords = this.resource.certificateValidationRecords;
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 }

@@ -11,3 +11,5 @@ export * from "./source.js";
 export * from "./vpc-connector.js";
 export * from "./vpc-ingress-connection.js";
 export * from "./waf.js";
+export { ConstructError } from "./private/validate.js";
+export type { ConstructWaiver, WaiverOwnership } from "./private/validate.js";

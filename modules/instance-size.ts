@@ -1,4 +1,4 @@
-import { isToken, validateOneOf } from "./private/validate.js";
+import { isToken, validateOneOf, ConstructError } from "./private/validate.js";
 
 const CPU_VALUES = ["0.25 vCPU", "0.5 vCPU", "1 vCPU", "2 vCPU", "4 vCPU"] as const;
 const MEMORY_VALUES = ["0.5 GB", "1 GB", "2 GB", "3 GB", "4 GB", "6 GB", "8 GB", "10 GB", "12 GB"] as const;
@@ -54,6 +54,6 @@ export function validateCpuMemory(cpu: Cpu, memory: Memory): void {
   if (isToken(cpu.value) || isToken(memory.value)) return;
   const allowed = CPU_MEMORY_PAIRS[cpu.value] ?? [];
   if (!allowed.includes(memory.value)) {
-    throw new Error(`cpu "${cpu.value}" cannot pair with memory "${memory.value}"; allowed: ${allowed.join(", ")}`);
+    throw new ConstructError(`cpu "${cpu.value}" cannot pair with memory "${memory.value}"; allowed: ${allowed.join(", ")}`);
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ApprunnerObservabilityConfiguration } from "@cdktf/provider-aws/lib/apprunner-observability-configuration/index.js";
-import { physicalName, validateName } from "./private/validate.js";
+import { physicalName, validateName, scoped } from "./private/validate.js";
 
 export type TraceVendor = "AWSXRAY";
 
@@ -24,13 +24,17 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps = {}) {
     super(scope, id);
-    validateName("observabilityConfigurationName", props.observabilityConfigurationName, 4, 32);
-    this.traceVendor = props.traceVendor ?? "AWSXRAY";
-    this.resource = new ApprunnerObservabilityConfiguration(this, "Resource", {
-      observabilityConfigurationName: props.observabilityConfigurationName ?? physicalName(this, 32),
-      traceConfiguration: { vendor: this.traceVendor },
-      tags: props.tags,
-    });
-    this.observabilityConfigurationArn = this.resource.arn;
+    try {
+      validateName("observabilityConfigurationName", props.observabilityConfigurationName, 4, 32);
+      this.traceVendor = props.traceVendor ?? "AWSXRAY";
+      this.resource = new ApprunnerObservabilityConfiguration(this, "Resource", {
+        observabilityConfigurationName: props.observabilityConfigurationName ?? physicalName(this, 32),
+        traceConfiguration: { vendor: this.traceVendor },
+        tags: props.tags,
+      });
+      this.observabilityConfigurationArn = this.resource.arn;
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 }

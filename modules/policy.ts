@@ -1,4 +1,4 @@
-import { isToken } from "./private/validate.js";
+import { isToken, ConstructError } from "./private/validate.js";
 
 export type Effect = "Allow" | "Deny";
 
@@ -27,9 +27,9 @@ export class PolicyStatement {
   readonly sid?: string;
 
   constructor(props: PolicyStatementProps) {
-    if (props.actions.length === 0) throw new Error("PolicyStatement actions [] is empty; allowed: one or more IAM actions");
+    if (props.actions.length === 0) throw new ConstructError("PolicyStatement actions [] is empty; allowed: one or more IAM actions");
     if (props.resources.length === 0) {
-      throw new Error("PolicyStatement resources [] is empty; allowed: one or more resource ARNs");
+      throw new ConstructError("PolicyStatement resources [] is empty; allowed: one or more resource ARNs");
     }
     this.actions = [...props.actions];
     this.resources = [...props.resources];
@@ -98,24 +98,24 @@ export function assertLeastPrivilege(where: string, statement: PolicyStatement):
   for (const action of statement.actions) {
     if (isToken(action)) continue;
     if (action === "*" || action === "*:*") {
-      throw new Error(`${where} action "${action}" allows every action; allowed: named actions such as "s3:GetObject"`);
+      throw new ConstructError(`${where} action "${action}" allows every action; allowed: named actions such as "s3:GetObject"`);
     }
     if (/[*?]/.test(action)) {
-      throw new Error(`${where} action "${action}" is a wildcard; allowed: named actions without * or ?`);
+      throw new ConstructError(`${where} action "${action}" is a wildcard; allowed: named actions without * or ?`);
     }
     const lower = action.toLowerCase();
     if (ESCALATION_ACTIONS.includes(lower)) {
-      throw new Error(`${where} action "${action}" lets the service escalate its own privileges; allowed: actions that do not change IAM or App Runner services`);
+      throw new ConstructError(`${where} action "${action}" lets the service escalate its own privileges; allowed: actions that do not change IAM or App Runner services`);
     }
     if (lower === "iam:passrole" && !JSON.stringify(statement.conditions ?? {}).includes("iam:PassedToService")) {
-      throw new Error(`${where} action "iam:PassRole" needs an "iam:PassedToService" condition; allowed: iam:PassRole scoped with conditions`);
+      throw new ConstructError(`${where} action "iam:PassRole" needs an "iam:PassedToService" condition; allowed: iam:PassRole scoped with conditions`);
     }
   }
   const anyResource = statement.resources.some((r) => !isToken(r) && r === "*");
   if (anyResource) {
     const unscopable = statement.actions.filter((a) => !isToken(a) && !ACTIONS_ALLOWED_ON_ANY_RESOURCE.includes(a));
     if (unscopable.length > 0) {
-      throw new Error(
+      throw new ConstructError(
         `${where} resource "*" with actions ${unscopable.map((a) => `"${a}"`).join(", ")}; allowed: resource "*" only for ${ACTIONS_ALLOWED_ON_ANY_RESOURCE.join(", ")}`,
       );
     }

@@ -1,4 +1,4 @@
-import { isToken, validateLength } from "./private/validate.js";
+import { isToken, validateLength, ConstructError } from "./private/validate.js";
 
 /** Anything with an ARN: a provider resource (`SecretsmanagerSecret`, `SsmParameter`, `KmsKey`, a data source) or a literal. */
 export interface HasArn {
@@ -60,12 +60,12 @@ export class Secret {
   static fromSecretsManager(secret: ArnLike, options: SecretsManagerSecretOptions = {}): Secret {
     const arn = arnOf(secret);
     if (!isToken(arn) && !SECRETS_MANAGER_ARN.test(arn)) {
-      throw new Error(
+      throw new ConstructError(
         `Secret.fromSecretsManager secret ${JSON.stringify(arn)} is not a Secrets Manager secret ARN; allowed: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<suffix>`,
       );
     }
     if (options.versionStage !== undefined && options.versionId !== undefined) {
-      throw new Error(
+      throw new ConstructError(
         `Secret.fromSecretsManager versionStage ${JSON.stringify(options.versionStage)} and versionId ${JSON.stringify(options.versionId)} are both set; allowed: at most one of them`,
       );
     }
@@ -82,7 +82,7 @@ export class Secret {
   static fromSsmParameter(parameter: ArnLike, options: SsmParameterOptions = {}): Secret {
     const arn = arnOf(parameter);
     if (!isToken(arn) && !SSM_PARAMETER_ARN.test(arn)) {
-      throw new Error(
+      throw new ConstructError(
         `Secret.fromSsmParameter parameter ${JSON.stringify(arn)} is not an SSM parameter ARN; allowed: arn:<partition>:ssm:<region>:<account>:parameter/<name>`,
       );
     }

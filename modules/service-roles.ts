@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { assertLeastPrivilege, policyDocument, PolicyStatement, trustPolicy } from "./policy.js";
+import { scoped } from "./private/validate.js";
 
 /** The service principal App Runner uses to pull images (access role). */
 export const ACCESS_ROLE_PRINCIPAL = "build.apprunner.amazonaws.com";
@@ -56,18 +57,22 @@ export class ServiceRole extends Construct implements IServiceRole {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
-    this.kind = props.kind;
-    const principal = props.kind === "access" ? ACCESS_ROLE_PRINCIPAL : INSTANCE_ROLE_PRINCIPAL;
-    this.resource = new IamRole(this, "Resource", {
-      assumeRolePolicy: trustPolicy(principal),
-      description:
-        props.description ??
-        (props.kind === "access" ? "App Runner access role: pulls the service image" : "App Runner instance role: what the service code may call"),
-      permissionsBoundary: props.permissionsBoundary,
-      tags: props.tags,
-    });
-    this.roleArn = this.resource.arn;
-    this.roleName = this.resource.name;
+    try {
+      this.kind = props.kind;
+      const principal = props.kind === "access" ? ACCESS_ROLE_PRINCIPAL : INSTANCE_ROLE_PRINCIPAL;
+      this.resource = new IamRole(this, "Resource", {
+        assumeRolePolicy: trustPolicy(principal),
+        description:
+          props.description ??
+          (props.kind === "access" ? "App Runner access role: pulls the service image" : "App Runner instance role: what the service code may call"),
+        permissionsBoundary: props.permissionsBoundary,
+        tags: props.tags,
+      });
+      this.roleArn = this.resource.arn;
+      this.roleName = this.resource.name;
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 
   /** The statements granted so far (a copy). */
@@ -76,7 +81,13 @@ export class ServiceRole extends Construct implements IServiceRole {
   }
 
   addToPolicy(statement: PolicyStatement): boolean {
-    if (this.kind === "instance") assertLeastPrivilege("instance role policy", statement);
+    if (this.kind === "instance") {
+      try {
+        assertLeastPrivilege("instance role policy", statement);
+      } catch (error) {
+        throw scoped(this, error);
+      }
+    }
     this.statements.push(statement);
     if (!this.policy) {
       this.policy = new IamRolePolicy(this, "DefaultPolicy", {
@@ -96,16 +107,24 @@ class ImportedRole extends Construct implements IServiceRole {
 
   constructor(scope: Construct, id: string, roleArn: string, private readonly mutable: boolean) {
     super(scope, id);
-    this.roleArn = roleArn;
-    // Role ARNs may carry a path (role/path/name); the name is always the last segment.
-    this.roleName = Token.isUnresolved(roleArn)
-      ? Fn.element(Fn.reverse(Fn.split("/", roleArn)), 0)
-      : (roleArn.split("/").pop() ?? roleArn);
+    try {
+      this.roleArn = roleArn;
+      // Role ARNs may carry a path (role/path/name); the name is always the last segment.
+      this.roleName = Token.isUnresolved(roleArn)
+        ? Fn.element(Fn.reverse(Fn.split("/", roleArn)), 0)
+        : (roleArn.split("/").pop() ?? roleArn);
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 
   addToPolicy(statement: PolicyStatement): boolean {
     if (!this.mutable) return false;
-    assertLeastPrivilege("imported role policy", statement);
+    try {
+      assertLeastPrivilege("imported role policy", statement);
+    } catch (error) {
+      throw scoped(this, error);
+    }
     this.statements.push(statement);
     if (!this.policy) {
       this.policy = new IamRolePolicy(this, "Policy", {

@@ -1,5 +1,5 @@
 import type { Secret } from "./secrets.js";
-import { isToken, validatePort } from "./private/validate.js";
+import { isToken, validatePort, ConstructError } from "./private/validate.js";
 
 /** Settings of the running container that App Runner needs from an image source. */
 export interface ImageConfiguration {
@@ -103,13 +103,13 @@ export class Source {
   static fromEcr(props: EcrSourceProps): Source {
     const ref = props.tagOrDigest;
     if (!isToken(ref) && (ref === "" || ref === "latest")) {
-      throw new Error(
+      throw new ConstructError(
         `Source.fromEcr tagOrDigest ${JSON.stringify(ref)} is not a pinned image; allowed: a digest "sha256:<64 hex>" or an immutable tag other than latest`,
       );
     }
     const isDigest = !isToken(ref) && ref.startsWith("sha256:");
     if (isDigest && !/^sha256:[a-f0-9]{64}$/.test(ref)) {
-      throw new Error(`Source.fromEcr tagOrDigest ${JSON.stringify(ref)} is not a valid digest; allowed: "sha256:" followed by 64 lowercase hex characters`);
+      throw new ConstructError(`Source.fromEcr tagOrDigest ${JSON.stringify(ref)} is not a valid digest; allowed: "sha256:" followed by 64 lowercase hex characters`);
     }
     const imageIdentifier = `${props.repository.repositoryUrl}${isDigest ? "@" : ":"}${ref}`;
     return new Source("ecr", { imageIdentifier, ecrRepositoryArn: props.repository.arn, image: props.imageConfiguration ?? {} });
@@ -124,12 +124,12 @@ export class Source {
   static fromCodeRepository(props: CodeRepositorySourceProps): Source {
     const configurationSource = props.configurationSource ?? (props.codeConfigurationValues ? "API" : "REPOSITORY");
     if (configurationSource === "API" && !props.codeConfigurationValues) {
-      throw new Error(
+      throw new ConstructError(
         `Source.fromCodeRepository configurationSource "API" has no codeConfigurationValues; allowed: codeConfigurationValues with a runtime, or configurationSource "REPOSITORY"`,
       );
     }
     if (configurationSource === "REPOSITORY" && props.codeConfigurationValues) {
-      throw new Error(
+      throw new ConstructError(
         `Source.fromCodeRepository configurationSource "REPOSITORY" ignores codeConfigurationValues; allowed: configurationSource "API" with codeConfigurationValues, or no codeConfigurationValues`,
       );
     }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ApprunnerVpcIngressConnection } from "@cdktf/provider-aws/lib/apprunner-vpc-ingress-connection/index.js";
-import { physicalName, validateName } from "./private/validate.js";
+import { physicalName, validateName, scoped } from "./private/validate.js";
 
 export interface VpcIngressConnectionProps {
   /** The private service (`AppRunnerService` or `{ serviceArn }`). */
@@ -23,13 +23,17 @@ export class VpcIngressConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcIngressConnectionProps) {
     super(scope, id);
-    validateName("vpcIngressConnectionName", props.vpcIngressConnectionName, 4, 40);
-    this.resource = new ApprunnerVpcIngressConnection(this, "Resource", {
-      name: props.vpcIngressConnectionName ?? physicalName(this, 40),
-      serviceArn: props.service.serviceArn,
-      ingressVpcConfiguration: { vpcId: props.vpcId, vpcEndpointId: props.vpcEndpointId },
-      tags: props.tags,
-    });
-    this.domainName = this.resource.domainName;
+    try {
+      validateName("vpcIngressConnectionName", props.vpcIngressConnectionName, 4, 40);
+      this.resource = new ApprunnerVpcIngressConnection(this, "Resource", {
+        name: props.vpcIngressConnectionName ?? physicalName(this, 40),
+        serviceArn: props.service.serviceArn,
+        ingressVpcConfiguration: { vpcId: props.vpcId, vpcEndpointId: props.vpcEndpointId },
+        tags: props.tags,
+      });
+      this.domainName = this.resource.domainName;
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 }

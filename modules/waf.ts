@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js";
 import { arnOf, type ArnLike } from "./secrets.js";
+import { ConstructError, scoped, validateOwnership, type WaiverOwnership } from "./private/validate.js";
 
 /**
  * How a service is shielded by AWS WAF. A public service must choose: a web
@@ -12,17 +13,22 @@ export class WafProtection {
     return new WafProtection(arnOf(webAcl), undefined);
   }
 
-  /** No WAF, on purpose. The justification is recorded on the service resource. */
-  static disabled(justification: string): WafProtection {
+  /**
+   * No WAF, on purpose. The service writes a waiver for rule AR-NET-001 on itself into the synthesized
+   * JSON, with this justification, owner and expiry; the policy pass reports the finding as waived
+   * (and as failing again after `expires`).
+   */
+  static disabled(justification: string, ownership: WaiverOwnership): WafProtection {
     if (justification.trim().length === 0) {
-      throw new Error('WafProtection.disabled justification "" is empty; allowed: a sentence saying why this public service needs no WAF');
+      throw new ConstructError('WafProtection.disabled justification "" is empty; allowed: a sentence saying why this public service needs no WAF');
     }
-    return new WafProtection(undefined, justification);
+    return new WafProtection(undefined, justification, validateOwnership("WafProtection.disabled", ownership));
   }
 
   private constructor(
     readonly webAclArn: string | undefined,
     readonly disabledJustification: string | undefined,
+    readonly disabledOwnership?: WaiverOwnership,
   ) {}
 }
 
@@ -39,9 +45,13 @@ export class WebAclAssociation extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAclAssociationProps) {
     super(scope, id);
-    this.resource = new Wafv2WebAclAssociation(this, "Resource", {
-      resourceArn: props.resourceArn,
-      webAclArn: props.webAclArn,
-    });
+    try {
+      this.resource = new Wafv2WebAclAssociation(this, "Resource", {
+        resourceArn: props.resourceArn,
+        webAclArn: props.webAclArn,
+      });
+    } catch (error) {
+      throw scoped(this, error);
+    }
   }
 }

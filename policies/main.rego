@@ -52,7 +52,7 @@ findings contains refusal if not is_model
 # Without parameters the rules that read them would find nothing: refused the same way.
 param_names := {
 	"actions_allowed_on_any_resource", "allow_ssm_for_secret_names", "allowed_action_wildcards", "allowed_ports",
-	"forbidden_ports", "internal_tag", "required_tags", "secret_name_patterns",
+	"forbidden_ports", "internal_tag", "non_secret_name_words", "required_tags", "secret_name_patterns",
 	"ip_address_type", "max_unhealthy_threshold", "require_private_ingress", "require_vpc_egress", "vpc_connector_required_tags",
 }
 

@@ -68,6 +68,6 @@ test_fail_missing_params_are_refused if {
 	count(r) == 1
 	some f in r
 	f.resource == "data.apprunner_guard.params"
-	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, ip_address_type, max_unhealthy_threshold, require_private_ingress, require_vpc_egress, required_tags, secret_name_patterns, vpc_connector_required_tags)")
+	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, ip_address_type, max_unhealthy_threshold, non_secret_name_words, require_private_ingress, require_vpc_egress, required_tags, secret_name_patterns, vpc_connector_required_tags)")
 	f.blocks == main.rule_ids
 }

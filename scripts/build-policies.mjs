@@ -214,6 +214,9 @@ function manifest(wasm, rules) {
     if (!c.remediation) fail(`${where}: custom.remediation is required`);
     if (!Array.isArray(c.applies_to) || !c.applies_to.length) fail(`${where}: custom.applies_to must be a non-empty list`);
     if (!ann.title || !ann.description) fail(`${where}: title and description are required`);
+    // custom.scope "model": the rule compares services with each other, so the engine evaluates the
+    // whole model instead of partitions (src/evaluate/partition.ts). Absent means per service.
+    if (c.scope !== undefined && !["service", "model"].includes(c.scope)) fail(`${where}: custom.scope must be service or model`);
     return {
       id: c.id,
       package: r.pkg,
@@ -225,6 +228,7 @@ function manifest(wasm, rules) {
       remediation: c.remediation.trim(),
       applies_to: c.applies_to,
       readme: `policies/rules/${r.area}/${r.name}/README.md`,
+      ...(c.scope === "model" ? { scope: "model" } : {}),
     };
   });
   out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

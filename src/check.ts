@@ -1,8 +1,9 @@
 import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
 import type { Severity } from "./evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
+import { constructWaivers } from "./load/construct-waivers.js";
 import { loadInputs, type LoadedInput } from "./load/index.js";
-import { normalize } from "./normalize/index.js";
+import { normalizeAll } from "./normalize/index.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
 import type { Report } from "./report/types.js";
 
@@ -20,7 +21,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const config = loadConfig(options.configPath);
   const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
   const engine = await PolicyEngine.load(options.engine);
-  return checkInputs(engine, inputs, { config, configPath: options.configPath, failOn: options.failOn, now: options.now });
+  return checkInputs(engine, inputs, { config, configPath: options.configPath, failOn: options.failOn, now: options.now, releaseRaw: true });
 }
 
 export interface PassOptions {
@@ -28,14 +29,27 @@ export interface PassOptions {
   configPath?: string;
   failOn?: Severity;
   now?: Date;
+  /**
+   * Drop each input's file text and parsed document as soon as its model is built (the report needs
+   * only path, kind, sha256 and size): peak memory is then one document plus the models, not every
+   * document until the end. Only for inputs the caller does not read again (runCheck's own).
+   */
+  releaseRaw?: boolean;
 }
 
 /** Normalize, evaluate and report inputs that are already loaded (the CLI and the cdktf guard share this). */
 export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): Report {
-  const { config } = options;
+  // Waivers the constructs wrote into cdktf output join the config's (after them, so config indexes stay put).
+  const config = { ...options.config, waivers: [...options.config.waivers, ...constructWaivers(inputs)] };
   const parameters = { ...engine.manifest.params, ...config.params };
-  const checked: CheckedInput[] = inputs.map((input) => {
-    const model = normalize(input);
+  const models = normalizeAll(inputs);
+  const checked: CheckedInput[] = inputs.map((input, i) => {
+    const model = models[i]!;
+    if (options.releaseRaw) {
+      input.text = "";
+      input.document = {};
+      if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
+    }
     const { findings, applicable } = engine.evaluateAll(model, parameters);
     return { input, model, findings, applicable };
   });

@@ -168,3 +168,10 @@ is_private(svc) if svc.values.network_configuration[0].ingress_configuration[0].
 
 # Tags of a resource (tags_all, when the plan has it, includes provider default_tags).
 tags(res) := object.union(as_object(object.get(res.values, "tags", {})), as_object(object.get(res.values, "tags_all", {})))
+
+# A value unknown until apply that is a string template ending in a visible image digest
+# ("${aws_ecr_repository.x.repository_url}@sha256:<64 hex>", model field visible_suffix).
+visible_digest(res, path) if {
+	is_unknown(res, path)
+	regex.match(`^@sha256:[0-9a-f]{64}$`, object.get(res, ["visible_suffix", path], ""))
+}

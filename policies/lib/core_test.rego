@@ -78,3 +78,12 @@ test_pass_env_entries_opaque_under_unknown_ancestor if {
 	entries := lib.env_entries(svc, "runtime_environment_secrets") with input as t.model([svc], {})
 	entries == {{"name": "", "name_unknown": true, "ref": "aws_ssm_parameter.p", "path": mp, "map_path": mp, "unknown": true, "value": null}}
 }
+
+test_pass_visible_digest_only_for_unknown_values_with_a_whole_digest if {
+	p := "source_configuration.0.image_repository.0.image_identifier"
+	digest := "@sha256:3b0c7f1d8f5a4e2b9c6d1a0e7f4b2c9d8e1f0a3b6c5d4e7f2a1b0c9d8e7f6a5b"
+	lib.visible_digest({"unknown": [p], "visible_suffix": {p: digest}}, p)
+	not lib.visible_digest({"unknown": [], "visible_suffix": {p: digest}}, p)
+	not lib.visible_digest({"unknown": [p], "visible_suffix": {p: "@sha256:abc"}}, p)
+	not lib.visible_digest({"unknown": [p]}, p)
+}

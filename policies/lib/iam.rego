@@ -94,8 +94,31 @@ regex_escape(s) := replace(
 	"|", "\\|",
 )
 
-# value matches an IAM wildcard pattern (case-sensitive, as for ARNs).
-wildcard_match(pattern, value) if regex.match(pattern_regex(pattern), value)
+# value matches an IAM wildcard pattern (case-sensitive, as for ARNs). Fast paths first: most
+# patterns have no wildcard (a plain comparison) or one trailing "*" (a prefix test); only the rest
+# build a regular expression. Exactly one body applies to any pattern.
+wildcard_match(pattern, value) if {
+	not has_wildcard(pattern)
+	pattern == value
+}
+
+wildcard_match(pattern, value) if {
+	_prefix_pattern(pattern)
+	startswith(value, trim_suffix(pattern, "*"))
+}
+
+wildcard_match(pattern, value) if {
+	has_wildcard(pattern)
+	not _prefix_pattern(pattern)
+	regex.match(pattern_regex(pattern), value)
+}
+
+# "s3:Get*", "*": one "*", at the end, and no "?".
+_prefix_pattern(p) if {
+	endswith(p, "*")
+	not contains(trim_suffix(p, "*"), "*")
+	not contains(p, "?")
+}
 
 # action matches an IAM action pattern (case-insensitive).
 action_matches(pattern, action) if wildcard_match(lower(pattern), lower(action))
@@ -142,6 +165,8 @@ _probe_arns := [
 ]
 
 matches_any_arn(r) if {
+	# Without a wildcard a pattern matches only itself, never three different ARNs: skip the probes.
+	has_wildcard(r)
 	every arn in _probe_arns {
 		wildcard_match(r, arn)
 	}
@@ -152,6 +177,7 @@ matches_any_arn(r) if {
 _probe_actions := ["iam:passrole", "s3:getobject", "ec2:runinstances", "zz-apprunner-guard:probe"]
 
 matches_every_action(a) if {
+	has_wildcard(a)
 	every action in _probe_actions {
 		action_matches(a, action)
 	}

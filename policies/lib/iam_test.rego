@@ -17,6 +17,28 @@ test_pass_wildcard_match_escapes_regex if {
 	lib.wildcard_match("arn:aws:s3:::b.c/*", "arn:aws:s3:::b.c/key(1)+[x]")
 	not lib.wildcard_match("arn:aws:s3:::b.c/*", "arn:aws:s3:::bxc/key")
 	lib.wildcard_match("a|b^$\\{}()", "a|b^$\\{}()")
+	lib.wildcard_match("a|b^$\\{}()[]+.*?", "a|b^$\\{}()[]+.zz")
+	not lib.wildcard_match("a|b^$\\{}()[]+.*?", "a|b^$\\{}()[]+xzz")
+}
+
+_matched(p, v) if lib.wildcard_match(p, v)
+
+else := false
+
+# The fast paths (no wildcard: equality; one trailing "*": prefix) agree with the regular expression.
+test_pass_wildcard_fast_paths_agree_with_regex if {
+	cases := [
+		["s3:getobject", "s3:getobject"], ["s3:getobject", "s3:getobjects"], ["s3:get*", "s3:getobject"],
+		["s3:get*", "s3:get"], ["s3:get*", "s4:getobject"], ["*", ""], ["*", "anything:at all"],
+		["arn:aws:s3:::b.c/*", "arn:aws:s3:::b.c/"], ["arn:aws:s3:::b.c/*", "arn:aws:s3:::bxc/k"],
+		["a.b", "axb"], ["a.b", "a.b"], ["**", "x"], ["s3:*et*", "s3:getobject"], ["s3:?et*", "s3:getobject"],
+		["*:*", "iam:passrole"], ["*:*", "iampassrole"],
+	]
+	every c in cases {
+		_matched(c[0], c[1]) == regex.match(lib.pattern_regex(c[0]), c[1])
+	}
+	lib.wildcard_match("**", "x")
+	not lib.wildcard_match("*:*", "iampassrole")
 }
 
 test_pass_grants if {
@@ -44,6 +66,19 @@ test_is_allow_fails_closed_on_odd_effects if {
 	lib.is_allow({"effect": "allow"})
 	lib.is_allow({"effect": ""})
 	not lib.is_allow({"effect": "Deny"})
+}
+
+test_pass_any_arn_and_every_action if {
+	lib.matches_any_arn("*")
+	lib.matches_any_arn("arn:*")
+	lib.matches_any_arn("arn:aws:*:*:*:*")
+	not lib.matches_any_arn("arn:aws:s3:::b")
+	not lib.matches_any_arn("arn:aws:s3:::*")
+	lib.matches_every_action("*")
+	lib.matches_every_action("*:*")
+	lib.matches_every_action("?*")
+	not lib.matches_every_action("s3:getobject")
+	not lib.matches_every_action("s3:*")
 }
 
 # A known role ARN is what Terraform applies: a ref to another role is only a hint for an unknown ARN.

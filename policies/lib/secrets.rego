@@ -1,10 +1,29 @@
 # Secret helpers shared by the secrets rules and AR-META-001.
 package apprunner_guard.lib
 
-# The variable name looks like it holds a secret (parameter secret_name_patterns, case-insensitive).
+# The variable name looks like it holds a secret: a secret_name_patterns entry (case-insensitive)
+# matches the part of the name after its last word that says the value is not a secret
+# (parameter non_secret_name_words: OAUTH_REDIRECT_URL, AUTHOR, TOKEN_TTL_SECONDS, SECRETS_REGION and
+# PASSWORD_MIN_LENGTH are not secrets; URL_SIGNING_SECRET and GIT_AUTHOR_TOKEN still are).
 secret_like(name) if {
 	some p in param("secret_name_patterns")
-	regex.match(concat("", ["(?i)", p]), name)
+	regex.match(concat("", ["(?i)", p]), secret_part(name))
+}
+
+# Words split at "_", "-" and ".".
+_name_words(name) := split(replace(replace(lower(name), "-", "_"), ".", "_"), "_")
+
+_non_secret_words := {lower(w) | some w in param("non_secret_name_words")}
+
+_non_secret_positions(words) := {i | some i, w in words; w in _non_secret_words}
+
+# The name itself when no word says "not a secret"; else the words after the last such word.
+secret_part(name) := name if count(_non_secret_positions(_name_words(name))) == 0
+
+secret_part(name) := concat("_", array.slice(words, max(positions) + 1, count(words))) if {
+	words := _name_words(name)
+	positions := _non_secret_positions(words)
+	count(positions) > 0
 }
 
 secretsmanager_arn_regex := `^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:.+`

@@ -1,49 +1,59 @@
 import yargs from "yargs";
 import { EngineError, ExitCode, InputError, errorMessage } from "../errors.js";
 import { toolVersion } from "../report/build.js";
-import { checkCommand, runCheckCommand } from "./commands/check.js";
-import { modelCommand, runModelCommand } from "./commands/model.js";
-import { explainCommand, rulesCommand, runExplainCommand, runRulesCommand } from "./commands/rules.js";
-import type { CommandResult } from "./result.js";
+import { checkCommand } from "./commands/check.js";
+import { explainCommand } from "./commands/explain.js";
+import { modelCommand } from "./commands/model.js";
+import { rulesCommand } from "./commands/rules.js";
+import type { CliContext, CommandModuleFactory } from "./result.js";
 
 class UsageError extends Error {}
+
+/** Every command, one module each under commands/; add a new one here. */
+const COMMANDS: CommandModuleFactory[] = [checkCommand, rulesCommand, explainCommand, modelCommand];
 
 /**
  * The only place that knows exit codes: 0 accepted, 1 rejected, 2 usage or input error,
  * 3 internal error (the pass could not run, so nothing is accepted).
+ * Each command's yargs handler stores its result in the context; `--help` / `--version` (at any
+ * level) run no handler, so they print and exit 0 without checking or writing anything.
  */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   const debug = argv.includes("--debug");
-  const color = Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR;
-  let result: CommandResult | undefined;
+  const ctx: CliContext = { color: Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR, env: io.env, running: false };
   try {
-    const parsed = await yargs(argv)
+    let cli = yargs(argv)
       .scriptName("apprunner-guard")
       .version(toolVersion())
-      .option("debug", { type: "boolean", default: false, describe: "print stack traces on errors" })
-      .command(checkCommand)
-      .command(rulesCommand)
-      .command(explainCommand)
-      .command(modelCommand)
-      .demandCommand(1, "name a command: check, rules, explain, model")
+      .alias("v", "version")
+      .help()
+      .alias("h", "help")
+      .option("debug", { type: "boolean", default: false, describe: "print stack traces on errors" });
+    for (const command of COMMANDS) cli = cli.command(command(ctx));
+    await cli
+      .demandCommand(1, `name a command: ${COMMANDS.map((c) => commandName(c(ctx).command)).join(", ")}`)
       .strict()
       .exitProcess(false)
       .fail((message, error) => {
-        // Everything yargs reports here is about the command line (including a coerce() that throws).
+        // A command's own failure (its handler threw): keep its type for the exit code.
+        if (ctx.running && error) throw error;
+        // Everything else yargs reports here is about the command line (including a coerce() that throws).
         throw new UsageError(error?.message ?? message);
       })
       .parseAsync();
-    const command = String(parsed._[0]);
-    if (command === "check") result = await runCheckCommand(parsed as never, color);
-    if (command === "rules") result = runRulesCommand(parsed as never);
-    if (command === "explain") result = runExplainCommand(parsed as never);
-    if (command === "model") result = runModelCommand(parsed as never);
   } catch (error) {
     return fail(error, debug, io.stderr);
   }
+  const result = ctx.result;
   if (!result) return ExitCode.accepted; // --help / --version already printed
   io.stdout.write(result.stdout);
+  if (result.stderr) io.stderr.write(result.stderr);
   return result.outcome === "rejected" ? ExitCode.rejected : ExitCode.accepted;
+}
+
+function commandName(command: string | readonly string[] | undefined): string {
+  const first = Array.isArray(command) ? command[0] : command;
+  return String(first ?? "").split(" ")[0]!;
 }
 
 function fail(error: unknown, debug: boolean, stderr: NodeJS.WritableStream): number {

@@ -19,6 +19,8 @@ export interface RuleInfo {
   mappings?: RuleMapping[];
   applies_to: string[];
   readme: string;
+  /** "model": the rule compares services with each other and needs the whole model (no partitioning). */
+  scope?: "service" | "model";
 }
 
 export interface RuleMapping {

@@ -7,10 +7,14 @@ import type { Severity } from "../evaluate/rules.js";
 export interface Waiver {
   rule: string;
   resource: string;
+  /** Only findings on this attribute (glob, like resource); absent: any attribute. */
+  attribute?: string;
   justification: string;
   owner: string;
   expires: string;
   ticket?: string;
+  /** Set for a waiver a construct wrote into the synthesized JSON: it applies to that input only. */
+  source?: { kind: "construct"; input: string; construct_path: string | null };
 }
 
 export interface GuardConfig {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { decodeText } from "./decode.js";
 import { checkDuplicateKeys } from "./duplicate-keys.js";
@@ -19,7 +19,7 @@ export function loadInputs(paths: string[], options: Partial<LoadOptions> = {}):
   const seen = new Set<string>();
   for (const path of paths) {
     if (!existsSync(path)) throw new InputError(path, "no such file or directory");
-    const loaded = statSync(path).isDirectory() ? loadDirectory(path, opts) : [loadFile(path, opts)];
+    const loaded = statSync(path).isDirectory() ? loadDirectory(path, opts) : [withDependents(loadFile(path, opts))];
     for (const input of loaded) {
       const files = (input.parts ?? [input]).map((p) => resolve(p.path));
       if (files.every((f) => seen.has(f))) continue;
@@ -113,7 +113,37 @@ function parseJsonText(path: string, text: string): unknown {
 }
 
 interface CdktfManifest {
-  stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown }>;
+  stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown; dependencies?: unknown }>;
+}
+
+/** The stacks of a manifest that list `name` among their dependencies (the ones that may read its outputs). */
+function dependentsOf(stacks: NonNullable<CdktfManifest["stacks"]>, name: string): string[] {
+  return Object.keys(stacks)
+    .filter((other) => other !== name && Array.isArray(stacks[other]?.dependencies) && (stacks[other]!.dependencies as unknown[]).includes(name))
+    .sort();
+}
+
+/**
+ * A cdk.tf.json passed alone: its dependents come from the manifest.json of the cdktf.out it sits in
+ * (stacks/<name>/cdk.tf.json), when that manifest lists this very file; otherwise they are unknown.
+ */
+function withDependents(input: LoadedInput): LoadedInput {
+  if (input.kind !== "cdktf-stack" || input.stack === null) return input;
+  const outdir = join(dirname(input.path), "..", "..");
+  const manifestPath = join(outdir, "manifest.json");
+  let dependents: string[] | null = null;
+  try {
+    if (existsSync(manifestPath)) {
+      const stacks = (JSON.parse(readFileSync(manifestPath, "utf8")) as CdktfManifest)?.stacks;
+      const entry = stacks?.[input.stack];
+      if (stacks && typeof entry?.synthesizedStackPath === "string" && resolve(outdir, entry.synthesizedStackPath) === resolve(input.path)) {
+        dependents = dependentsOf(stacks, input.stack);
+      }
+    }
+  } catch {
+    dependents = null; // an unreadable manifest next to the stack: who reads its outputs is unknown
+  }
+  return { ...input, dependents };
 }
 
 function loadDirectory(dir: string, opts: LoadOptions): LoadedInput[] {
@@ -174,6 +204,6 @@ function loadCdktfOut(dir: string, manifestPath: string, opts: LoadOptions): Loa
       if (!existsSync(file)) {
         throw new InputError(manifestPath, `stack "${name}" points at ${relative(process.cwd(), file) || file}, which does not exist; run cdktf synth again`);
       }
-      return loadFile(file, opts, name);
+      return { ...loadFile(file, opts, name), dependents: dependentsOf(stacks, name) };
     });
 }

@@ -16,6 +16,11 @@ export interface LoadedInput {
    * in one file reaches a role in another). Each part keeps its own path and text for report locations.
    */
   parts?: InputPart[];
+  /**
+   * cdktf stacks only: the stacks that depend on this one, from the cdktf.out manifest.json (the stacks
+   * that may read its cross-stack outputs); null when no manifest lists this stack file.
+   */
+  dependents?: string[] | null;
   /** Module calls of a *.tf.json module, by module key ("a", "a.b"), with their JSON sources when readable. */
   modules?: Record<string, ModuleSource>;
 }

@@ -62,14 +62,64 @@ export function readTerraformJson(parts: InputPart[], modules?: Record<string, M
  * The same, and what the input does not show: module calls whose source cannot be read here (not
  * downloaded, native HCL syntax), so what they create is not in `drafts`.
  */
-export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[] } {
+export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
   const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags };
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
+  const crossStack = reader.crossStackFacts(drafts, providerRegions(parts.map((p) => p.document.provider)), parts.map((p) => p.document));
   linkReferences(drafts);
   grantsToUnknownRoles(drafts);
-  return { drafts, incomplete: [...new Set(shared.incomplete)].sort() };
+  return { drafts, incomplete: [...new Set(shared.incomplete)].sort(), crossStack };
+}
+
+/**
+ * What cdktf's cross-stack references look like in one stack (cdktf 0.21): the producing stack writes
+ * `output "cross-stack-output-<address><attr>" { value = "${<address>.<attr>}", sensitive = true }`;
+ * the consuming stack reads it through `data "terraform_remote_state" "cross-stack-reference-input-<stack>"`
+ * (the producer's backend in `config`) as `${data.terraform_remote_state.<name>.outputs.<output>}`.
+ */
+export interface CrossStackFacts {
+  /** Outputs of this stack named cross-stack-output-*: the one resource attribute each exports, or null when it is not exactly one. */
+  exports: Record<string, { resource: string; attribute: string } | null>;
+  /** Linking resources (WAF associations, ingress connections) whose link attribute is exactly a remote-state output. */
+  remoteLinks: RemoteLink[];
+  /** data.terraform_remote_state blocks by name: the backend they read. */
+  remoteStates: Record<string, { backend: string | null; config: Json }>;
+  /** This stack's own backend (terraform.backend), which a consumer's remote state must read. */
+  backend: { type: string; config: Json } | null;
+  /** Known region of each resource (its region argument, else its provider's), null when not known from the JSON. */
+  regions: Record<string, string | null>;
+}
+
+export interface RemoteLink {
+  address: string;
+  type: string;
+  attribute: string;
+  dataSource: string;
+  output: string;
+}
+
+/** `${data.terraform_remote_state.NAME.outputs.OUTPUT}` and nothing else (no function, no conditional, no index). */
+const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)\}$/;
+
+/** Known literal region per provider configuration ("aws", "aws.<alias>"); null when it is an expression or absent. */
+function providerRegions(sections: unknown[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const section of sections) {
+    for (const s of asList(section)) {
+      if (!s || typeof s !== "object") continue;
+      for (const [name, configs] of Object.entries(s as Json)) {
+        for (const config of Array.isArray(configs) ? configs : [configs]) {
+          if (!config || typeof config !== "object") continue;
+          const c = config as Json;
+          const region = typeof c.region === "string" && !isExpression(c.region) ? c.region : null;
+          out.set(typeof c.alias === "string" ? `${name}.${c.alias}` : name, region);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** The attribute that names the role(s) a grant reaches, per grant type. */
@@ -305,6 +355,53 @@ class ModuleReader {
     } finally {
       this.resolvingVariables.delete(name);
     }
+  }
+
+  /** The cross-stack facts of the root module (see CrossStackFacts). */
+  crossStackFacts(drafts: DraftResource[], regions: Map<string, string | null>, documents: Json[]): CrossStackFacts {
+    const exports: CrossStackFacts["exports"] = dict();
+    for (const [name, raw] of this.outputExprs) {
+      if (!name.startsWith("cross-stack-output-")) continue;
+      exports[name] = null;
+      if (typeof raw !== "string") continue;
+      const resource = specificResource(raw);
+      const attribute = /\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(raw)?.[1];
+      if (resource && attribute && raw === `\${${resource}.${attribute}}`) exports[name] = { resource, attribute };
+    }
+    const remoteLinks: RemoteLink[] = [];
+    const regionOf: Record<string, string | null> = dict();
+    const byAddress = new Map(drafts.map((d) => [d.address, d]));
+    for (const config of this.configs.values()) {
+      const d = byAddress.get(config.address);
+      if (!d) continue; // count / for_each instances: their links across stacks are not followed
+      const provider = typeof config.body.provider === "string" ? config.body.provider.replace(/^\$\{(.*)\}$/, "$1") : config.type.split("_")[0]!;
+      regionOf[d.address] = typeof d.values.region === "string" ? d.values.region : d.unknown.includes("region") ? null : (regions.get(provider) ?? null);
+      const link = PROTECTIVE_LINKS[config.type];
+      if (!link || config.mode !== "managed" || config.body.count !== undefined || config.body.for_each !== undefined) continue;
+      const m = typeof config.body[link] === "string" ? REMOTE_OUTPUT.exec(config.body[link] as string) : null;
+      if (m) remoteLinks.push({ address: d.address, type: config.type, attribute: link, dataSource: m[1]!, output: m[2]! });
+    }
+    const remoteStates: CrossStackFacts["remoteStates"] = dict();
+    for (const config of this.configs.values()) {
+      if (config.mode !== "data" || config.type !== "terraform_remote_state") continue;
+      const backend = typeof config.body.backend === "string" && !isExpression(config.body.backend) ? config.body.backend : null;
+      const c = config.body.config && typeof config.body.config === "object" && !Array.isArray(config.body.config) ? (config.body.config as Json) : dict();
+      remoteStates[config.name] = { backend, config: c };
+    }
+    let backend: CrossStackFacts["backend"] = null;
+    for (const document of documents) {
+      for (const t of asList(document.terraform)) {
+        const b = t && typeof t === "object" ? (t as Json).backend : undefined;
+        for (const entry of asList(b)) {
+          if (!entry || typeof entry !== "object") continue;
+          for (const [type, config] of Object.entries(entry as Json)) {
+            const c = asList(config)[0];
+            backend = { type, config: c && typeof c === "object" ? (c as Json) : dict() };
+          }
+        }
+      }
+    }
+    return { exports, remoteLinks, remoteStates, backend, regions: regionOf };
   }
 
   /** An output of this module, as its caller sees it. */
@@ -545,6 +642,7 @@ class ModuleReader {
       unknown: scan.unknown,
       refs: scan.refs,
       ...(Object.keys(scan.reasons).length > 0 ? { unknown_reasons: scan.reasons } : {}),
+      ...(Object.keys(scan.suffixes).length > 0 ? { visible_suffix: scan.suffixes } : {}),
       origin: { construct_path: typeof meta?.path === "string" ? meta.path : null, file, line: config.line },
     };
   }
@@ -732,6 +830,8 @@ class TokenScan {
   readonly unknown: string[] = [];
   readonly refs: Record<string, string[]> = dict();
   readonly reasons: Record<string, string> = dict();
+  /** The literal text after the last `${...}` of an expression string (`${repo.url}@sha256:…` → `@sha256:…`). */
+  readonly suffixes: Record<string, string> = dict();
   constructor(
     private readonly file: string,
     private readonly rendered: Map<string, Unknown>,
@@ -741,6 +841,8 @@ class TokenScan {
     if (depth > MAX_DEPTH) throw new InputError(this.file, `JSON nesting deeper than ${MAX_DEPTH} levels in resource values`);
     if (isExpression(value)) {
       this.mark(path, this.refsOf(value as string));
+      const tail = (value as string).slice((value as string).lastIndexOf("}") + 1);
+      if (tail.length > 0 && !tail.includes("${")) this.suffixes[path] = tail;
       return undefined;
     }
     if (Array.isArray(value)) {

@@ -1,5 +1,6 @@
 import type { LoadedInput } from "../load/types.js";
-import { readTerraformJsonModule } from "./hcl-json.js";
+import { linkStacks } from "./cross-stack.js";
+import { readTerraformJsonModule, type CrossStackFacts } from "./hcl-json.js";
 import { resolveRoles } from "./iam/roles.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
 import { planIncomplete, readPlan } from "./plan.js";
@@ -10,6 +11,21 @@ export { MODEL_VERSION } from "./model.js";
 
 /** Builds the one input model the rules read, whatever kind of input it came from. */
 export function normalize(input: LoadedInput): InputModel {
+  return normalizeWithFacts(input).model;
+}
+
+/**
+ * Every input at once: besides normalize() of each, the cdktf stacks checked together are linked
+ * through their cross-stack references (a WAF association in one stack protecting a service of
+ * another), and a service whose ARN goes to a stack that is not in the input is marked as such.
+ */
+export function normalizeAll(inputs: LoadedInput[]): InputModel[] {
+  const normalized = inputs.map((input) => ({ input, ...normalizeWithFacts(input) }));
+  linkStacks(normalized);
+  return normalized.map((n) => n.model);
+}
+
+function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack: CrossStackFacts | null } {
   const tfjson =
     input.kind === "terraform-plan" ? null : readTerraformJsonModule(input.parts ?? [{ path: input.path, document: input.document, text: input.text }], input.modules);
   const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text);
@@ -38,9 +54,10 @@ export function normalize(input: LoadedInput): InputModel {
     resource.unknown = [...new Set(resource.unknown)].sort(compare);
     out[d.address] = resource;
   }
+  const crossStack = tfjson ? tfjson.crossStack : null;
   const plan = input.document as { terraform_version?: unknown };
   const incomplete = tfjson ? (tfjson.incomplete.length > 0 ? tfjson.incomplete.join("; ") : null) : planIncomplete(input.document as Record<string, unknown>);
-  return {
+  const model: InputModel = {
     model_version: MODEL_VERSION,
     source: {
       kind: input.kind,
@@ -54,6 +71,7 @@ export function normalize(input: LoadedInput): InputModel {
     referenced_by: sortKeys(referencedBy),
     iam: { roles: iamRoles },
   };
+  return { model, crossStack };
 }
 
 /**

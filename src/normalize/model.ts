@@ -13,10 +13,21 @@ export interface ModelResource {
   values: Record<string, unknown>;
   unknown: string[];
   refs: Record<string, string[]>;
+  /**
+   * For a value unknown until apply that is a string template (cdktf / tf.json), the literal text after
+   * its last `${...}`: what is visible of it before apply (e.g. an image digest after a repository URL).
+   */
+  visible_suffix?: Record<string, string>;
   /** Why a path cannot be known beyond "unknown until apply" (a dynamic block, several candidates). */
   unknown_reasons?: Record<string, string>;
   /** Paths Terraform marks sensitive in after_sensitive. */
   sensitive?: string[];
+  /**
+   * cdktf stacks: per linking type (aws_wafv2_web_acl_association), why a resource of that type in
+   * another stack may link to this one without the input showing it (its ARN is exported to a stack
+   * that is not checked with it). Set only when nothing in the input links it.
+   */
+  unseen_consumers?: Record<string, string>;
   origin: { construct_path: string | null; file: string | null; line: number | null };
 }
 

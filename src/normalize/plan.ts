@@ -141,13 +141,17 @@ export function planIncomplete(plan: Json): string | null {
  * value is what Terraform applies, so a reference is only a hint while the value is unknown; and an
  * expression referencing several candidates (`coalesce(a.arn, b.arn)`) proves nothing about any one.
  */
-const LINKS = new Map<string, { path: string; target: string }[]>(Object.entries({
+const LINKS = new Map<string, { path: string; target: string; keepWhenKnown?: boolean }[]>(Object.entries({
   aws_wafv2_web_acl_association: [{ path: "resource_arn", target: "aws_apprunner_service" }],
   aws_apprunner_vpc_ingress_connection: [{ path: "service_arn", target: "aws_apprunner_service" }],
   aws_apprunner_service: [
     { path: "network_configuration.0.egress_configuration.0.vpc_connector_arn", target: "aws_apprunner_vpc_connector" },
     { path: "observability_configuration.0.observability_configuration_arn", target: "aws_apprunner_observability_configuration" },
     { path: "auto_scaling_configuration_arn", target: "aws_apprunner_auto_scaling_configuration_version" },
+    // The service's roles: a known ARN is matched to the referenced roles by the rules (policies/lib/iam.rego
+    // model_roles: by known ARN, or by path and name while the role's ARN is unknown), so refs stay.
+    { path: "instance_configuration.0.instance_role_arn", target: "aws_iam_role", keepWhenKnown: true },
+    { path: "source_configuration.0.authentication_configuration.0.access_role_arn", target: "aws_iam_role", keepWhenKnown: true },
   ],
 }));
 
@@ -196,7 +200,7 @@ function settleLinks(
     if (!refs) continue;
     if (!isUnknownPath(d.unknown, link.path)) {
       // Known: the literal value decides (linkLiteralArns links it when it is a known ARN in the input).
-      delete d.refs[link.path];
+      if (!link.keepWhenKnown) delete d.refs[link.path];
       continue;
     }
     const wrong = misnamed?.get(link.path);

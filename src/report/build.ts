@@ -55,7 +55,13 @@ export function buildReport(options: BuildReportOptions): Report {
   const evaluations: ReportEvaluation[] = [];
   for (const { input, model, findings: raw, applicable } of checked) {
     for (const f of raw) {
-      const matching = waivers.filter((w) => w.rule === f.rule_id && globMatch(w.resource, f.resource));
+      const matching = waivers.filter(
+        (w) =>
+          w.rule === f.rule_id &&
+          globMatch(w.resource, f.resource) &&
+          (w.attribute === undefined || globMatch(w.attribute, f.attribute)) &&
+          (w.source === undefined || w.source.input === input.path),
+      );
       for (const w of matching) w.matched++;
       const waiver = matching.find((w) => w.state === "active") ?? null;
       const origin = model.resources[f.resource]?.origin;
@@ -132,6 +138,7 @@ export function buildReport(options: BuildReportOptions): Report {
       by_severity: bySeverity,
       evaluations: evaluationCounts,
       resources_checked: new Set(evaluations.map((e) => `${e.input}\u0000${e.resource}`)).size,
+      services: checked.reduce((n, { model }) => n + (model.by_type["aws_apprunner_service"]?.length ?? 0), 0),
       expired_waivers: waivers.filter((w) => w.state === "expired").length,
       stale_waivers: waivers.filter((w) => w.state === "stale").length,
     },
@@ -193,6 +200,7 @@ function checkWaiverRules(waivers: Waiver[], manifest: RuleManifest, subject: st
   waivers.forEach((w, index) => {
     if (!known.has(w.rule)) {
       const valid = [...known].sort(compare).join(", ");
+      if (w.source) throw new InputError(w.source.input, `${w.resource}: a construct waiver names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
       throw new InputError(subject, `invalid config: waiver ${index} names rule ${w.rule}, which rule set ${manifest.rule_set_version} does not have (valid: ${valid})`);
     }
   });
@@ -210,6 +218,10 @@ function stripWaiver(w: ReportWaiver): Waiver & { index: number } {
 }
 
 let cachedVersion: string | undefined;
+/** Said by every format when the inputs hold no aws_apprunner_service. */
+export const NO_SERVICES_NOTE =
+  "No App Runner service (aws_apprunner_service) in the inputs: the rules had nothing to check. Pass the plan or stack that defines the service; --require-services makes this exit 1.";
+
 export function toolVersion(): string {
   cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
   return cachedVersion;

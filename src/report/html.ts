@@ -1,5 +1,6 @@
 import { SEVERITIES, severityRank } from "../evaluate/rules.js";
 import { compare } from "../normalize/index.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
 
@@ -24,6 +25,7 @@ export function renderHtml(report: Report): string {
     `<p class="meta">${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${report.rules.length} rules on ${s.resources_checked} resources · generated ${esc(report.generated_at)}</p>`,
     `</header>`,
   );
+  if (s.services === 0) body.push(`<p class="note" id="no-services">${esc(NO_SERVICES_NOTE)}</p>`);
 
   // Evidence summary: the statuses, counted, with a legend that is also the colour key of the charts.
   body.push(`<section id="summary"><h2>Evidence summary</h2>`, `<table class="counts"><thead><tr>${EVALUATION_STATUSES.map((st) => `<th>${swatch(st)}${LABEL[st]}</th>`).join("")}</tr></thead>`);

@@ -1,5 +1,6 @@
 import { SEVERITIES, severityRank } from "../evaluate/rules.js";
 import { compare } from "../normalize/index.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
 
@@ -36,6 +37,7 @@ export function renderMarkdown(report: Report): string {
     `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${s.waived} waived · ${s.resources_checked} resources checked${evidence ? ` (rule × resource: ${evidence})` : ""}`,
     "",
   );
+  if (s.services === 0) out.push(`> ⚠️ ${NO_SERVICES_NOTE}`, "");
 
   out.push("| severity | findings | waived |", "| --- | ---: | ---: |");
   for (const sev of SEVERITIES) out.push(`| ${sev} | ${s.by_severity[sev].fail} | ${s.by_severity[sev].waived} |`);

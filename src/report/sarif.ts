@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Severity } from "../evaluate/rules.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding, ReportRule } from "./types.js";
 
 /**
@@ -77,6 +78,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
       descriptor: { id: "results-over-github-display-limit" },
     });
   }
+  if (report.summary.services === 0) {
+    executionNotifications.push({ level: "warning", message: { text: NO_SERVICES_NOTE }, descriptor: { id: "no-apprunner-service" } });
+  }
   const category = sarifCategory(options.category, report);
 
   const sarif = {
@@ -116,6 +120,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
           blocking: report.summary.blocking,
           // The evidence, counted by the same statuses as every other format (pass, not-applicable, ...).
           evaluations: report.summary.evaluations,
+          services: report.summary.services,
         },
       },
     ],

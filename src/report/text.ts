@@ -1,4 +1,5 @@
 import { compare } from "../normalize/index.js";
+import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding } from "./types.js";
 
 export interface TextOptions {
@@ -34,7 +35,9 @@ export function renderText(raw: Report, options: TextOptions): string {
     lines.push("", paint("bold", resource) + paint("dim", `${at}  ${input}${line}`));
     for (const f of group) {
       const sev = paint(severityColor[f.severity], f.severity.toUpperCase().padEnd(width));
-      const status = f.status === "waived" ? paint("dim", ` (waived by ${f.waiver?.owner} until ${f.waiver?.expires})`) : "";
+      const by = f.waiver?.source ? `in construct ${f.waiver.source.construct_path ?? f.resource} ` : "";
+      const why = f.waiver?.source ? `: ${visible(f.waiver.justification)}` : "";
+      const status = f.status === "waived" ? paint("dim", ` (waived ${by}by ${f.waiver?.owner} until ${f.waiver?.expires}${why})`) : "";
       const attribute = f.attribute ? paint("dim", ` ${f.attribute}`) : "";
       lines.push(`  ${sev} ${f.rule_id}${attribute}  ${f.message}${status}`);
     }
@@ -50,6 +53,7 @@ export function renderText(raw: Report, options: TextOptions): string {
     : paint("red", `REJECTED`) + ` · ${s.blocking} blocking findings at or above ${report.fail_on} (${counts}), ${s.waived} waived`;
   const e = s.evaluations;
   const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e["cannot-verify"]} cannot verify, ${e["not-applicable"]} not applicable`;
+  if (s.services === 0) lines.push("", paint("yellow", NO_SERVICES_NOTE));
   lines.push("", `${verdict} · ${evidence}`);
   return lines.join("\n") + "\n";
 }

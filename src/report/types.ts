@@ -77,6 +77,8 @@ export interface Report {
     by_severity: Record<Severity, SeverityCounts>;
     evaluations: Record<EvaluationStatus, number>;
     resources_checked: number;
+    /** aws_apprunner_service resources in the inputs; 0 means the rules had nothing to check (every format says so). */
+    services: number;
     expired_waivers: number;
     stale_waivers: number;
   };

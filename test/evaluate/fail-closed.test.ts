@@ -71,6 +71,17 @@ describe("the engine fails closed", () => {
         values: { blob: "x".repeat(4000) }, unknown: [], refs: {}, origin: { construct_path: null, file: null, line: null },
       };
     }
+    // Whole-model evaluation holds all of it at once.
+    const whole = await PolicyEngine.load({ maxMemoryPages: 40, partition: "never" });
+    expect(await engineError(() => whole.evaluate(model, whole.manifest.params))).toMatch(/policy evaluation failed on empty\.tf\.json/);
+    // Partitioned, no rule reaches those buckets (they are not copied), but one service that alone
+    // needs more than the instance may hold still fails closed.
+    model.resources["aws_apprunner_service.big"] = {
+      address: "aws_apprunner_service.big", type: "aws_apprunner_service", name: "big", module: "", mode: "managed", actions: ["create"],
+      values: { tags: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, "x".repeat(4000)])) }, unknown: [], refs: {},
+      origin: { construct_path: null, file: null, line: null },
+    };
+    model.by_type.aws_apprunner_service = ["aws_apprunner_service.big"];
     expect(await engineError(() => engine.evaluate(model, engine.manifest.params))).toMatch(/policy evaluation failed on empty\.tf\.json/);
   });
 

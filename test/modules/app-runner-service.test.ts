@@ -316,7 +316,7 @@ describe("WAF opt-out", () => {
     (stack) => {
       new AppRunnerService(stack, "Edge", {
         source: Source.fromEcr({ repository: REPO, tagOrDigest: DIGEST }),
-        waf: WafProtection.disabled("served only through CloudFront with its own web ACL"),
+        waf: WafProtection.disabled("served only through CloudFront with its own web ACL", { owner: "edge-team", expires: "2027-06-30" }),
       });
     },
     { keepMetadata: true },
@@ -324,7 +324,10 @@ describe("WAF opt-out", () => {
 
   test("records the justification next to the service and creates no association", () => {
     const svc = only(json, "aws_apprunner_service");
-    expect(svc["//"].apprunner_guard).toEqual({ waf_disabled: "served only through CloudFront with its own web ACL" });
+    expect(svc["//"].apprunner_guard).toEqual({
+      waf_disabled: "served only through CloudFront with its own web ACL",
+      waivers: [{ rule: "AR-NET-001", justification: "served only through CloudFront with its own web ACL", owner: "edge-team", expires: "2027-06-30" }],
+    });
     expect(resources(json, "aws_wafv2_web_acl_association")).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BYTES } from "../../load/types.js";
 import { nowFromEnv, writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
-import type { CommandResult } from "../result.js";
+import type { CliContext, CommandResult } from "../result.js";
 
 interface CheckArgs {
   paths: string[];
@@ -14,10 +14,11 @@ interface CheckArgs {
   config?: string;
   "report-dir"?: string;
   "max-bytes": number;
+  "require-services": boolean;
   "sarif-category"?: string;
 }
 
-export const checkCommand: CommandModule<object, CheckArgs> = {
+export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> => ({
   command: "check <paths...>",
   describe: "Check plan JSON, cdk.tf.json, cdktf.out/ or *.tf.json against the rules",
   builder: (yargs: Argv) =>
@@ -36,11 +37,17 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
           if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--max-bytes must be a positive whole number of bytes (got ${String(value)})`);
           return value;
         },
+      })
+      .option("require-services", {
+        type: "boolean",
+        default: false,
+        describe: "reject (exit 1) when the inputs contain no aws_apprunner_service, for pipelines that always expect one",
       }) as unknown as Argv<CheckArgs>,
-  handler: () => {
-    // main.ts dispatches on the command name so that it alone maps results to exit codes.
+  handler: async (args) => {
+    ctx.running = true;
+    ctx.result = await runCheckCommand(args, ctx.color);
   },
-};
+});
 
 export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color: boolean): Promise<CommandResult> {
   const report: Report = await runCheck({
@@ -52,5 +59,9 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color
   });
   const sarifCategory = args["sarif-category"];
   if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
-  return { stdout: renderers[args.format](report, { color: color && args.format === "text", sarifCategory }), outcome: report.summary.accepted ? "accepted" : "rejected" };
+  const stdout = renderers[args.format](report, { color: color && args.format === "text", sarifCategory });
+  if (args["require-services"] && report.summary.services === 0) {
+    return { stdout, stderr: "apprunner-guard: --require-services: the inputs contain no aws_apprunner_service, so nothing was checked\n", outcome: "rejected" };
+  }
+  return { stdout, outcome: report.summary.accepted ? "accepted" : "rejected" };
 }

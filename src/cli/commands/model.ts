@@ -2,9 +2,9 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { EngineError, InputError } from "../../errors.js";
 import { loadInputs } from "../../load/index.js";
 import { DEFAULT_MAX_BYTES } from "../../load/types.js";
-import { normalize } from "../../normalize/index.js";
+import { normalizeAll } from "../../normalize/index.js";
 import { describeFirstError, validator } from "../../schemas/ajv.js";
-import type { CommandResult } from "../result.js";
+import type { CliContext, CommandResult } from "../result.js";
 
 interface ModelArgs {
   path: string;
@@ -16,7 +16,7 @@ interface ModelArgs {
  *   apprunner-guard model plan.json > model.json
  *   opa eval -d policies -i model.json 'data.apprunner_guard.main.findings'
  */
-export const modelCommand: CommandModule<object, ModelArgs> = {
+export const modelCommand = (ctx: CliContext): CommandModule<object, ModelArgs> => ({
   command: "model <path>",
   describe: "Print the input model (JSON) of one plan, cdk.tf.json or *.tf.json folder, for opa eval and conftest",
   builder: (yargs: Argv) =>
@@ -31,10 +31,11 @@ export const modelCommand: CommandModule<object, ModelArgs> = {
           return value;
         },
       }) as unknown as Argv<ModelArgs>,
-  handler: () => {
-    // run by main.ts (runModelCommand), which alone maps results to exit codes.
+  handler: (args) => {
+    ctx.running = true;
+    ctx.result = runModelCommand(args);
   },
-};
+});
 
 export function runModelCommand(args: ArgumentsCamelCase<ModelArgs>): CommandResult {
   const inputs = loadInputs([args.path], { maxBytes: args["max-bytes"] });
@@ -42,7 +43,8 @@ export function runModelCommand(args: ArgumentsCamelCase<ModelArgs>): CommandRes
     // One model is one evaluation; several stacks are several models.
     throw new InputError(args.path, `holds ${inputs.length} inputs (${inputs.map((i) => i.stack ?? i.path).join(", ")}); a model is one input: pass one of ${inputs.map((i) => i.path).join(", ")}`);
   }
-  const model = normalize(inputs[0]!);
+  // As check sees it: a cdktf stack alone also says which of its services ARNs go to stacks not in the input.
+  const model = normalizeAll(inputs)[0]!;
   const validate = validator("input-model");
   if (!validate(model)) throw new EngineError(`the model of ${args.path} does not match input-model.schema.json: ${describeFirstError(validate.errors)}`);
   return { stdout: JSON.stringify(model, null, 2) + "\n", outcome: "ok" };

@@ -5,7 +5,7 @@ import { InputError } from "../../errors.js";
 import { loadManifest, type RuleInfo, type RuleManifest } from "../../evaluate/rules.js";
 import { compare } from "../../normalize/index.js";
 import { packageRoot } from "../../paths.js";
-import type { CommandResult } from "../result.js";
+import type { CliContext, CommandResult } from "../result.js";
 
 type ListFormat = "text" | "json";
 
@@ -13,15 +13,16 @@ interface RulesArgs {
   format: ListFormat;
 }
 
-export const rulesCommand: CommandModule<object, RulesArgs> = {
+export const rulesCommand = (ctx: CliContext): CommandModule<object, RulesArgs> => ({
   command: "rules",
   describe: "List every rule: id, severity, title, controls",
   builder: (yargs: Argv) =>
     yargs.option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }) as unknown as Argv<RulesArgs>,
-  handler: () => {
-    // run by main.ts (runRulesCommand), which alone maps results to exit codes.
+  handler: (args) => {
+    ctx.running = true;
+    ctx.result = runRulesCommand(args);
   },
-};
+});
 
 export function runRulesCommand(args: ArgumentsCamelCase<RulesArgs>): CommandResult {
   const manifest = loadManifest();
@@ -47,45 +48,6 @@ export function runRulesCommand(args: ArgumentsCamelCase<RulesArgs>): CommandRes
   return { stdout: lines.join("\n") + "\n", outcome: "ok" };
 }
 
-interface ExplainArgs {
-  ruleId: string;
-  format: ListFormat;
-}
-
-export const explainCommand: CommandModule<object, ExplainArgs> = {
-  command: "explain <rule-id>",
-  describe: "What a rule checks, why, how to fix it (cdktf and HCL), which controls it maps to",
-  builder: (yargs: Argv) =>
-    yargs
-      .positional("rule-id", { type: "string", demandOption: true, describe: "rule id, e.g. AR-IAM-001 (rules lists them)" })
-      .option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }) as unknown as Argv<ExplainArgs>,
-  handler: () => {
-    // run by main.ts (runExplainCommand).
-  },
-};
-
-export function runExplainCommand(args: ArgumentsCamelCase<ExplainArgs>): CommandResult {
-  const manifest = loadManifest();
-  const rule = findRule(manifest, String(args.ruleId));
-  const readme = readRuleReadme(rule);
-  if (args.format === "json") {
-    const doc = { ...rule, rule_set_version: manifest.rule_set_version, readme_text: readme.text };
-    return { stdout: JSON.stringify(doc, null, 2) + "\n", outcome: "ok" };
-  }
-  const out = [
-    `${rule.id}  ${rule.title}`,
-    `severity: ${rule.severity} · controls: ${rule.controls.join(", ") || "none"} · applies to: ${rule.applies_to.join(", ") || "-"}`,
-    "",
-  ];
-  if (readme.text !== null) {
-    // The README says what, why and how to fix (with cdktf and HCL snippets); its title and facts line repeat the header.
-    out.push(readmeBody(readme.text).trimEnd());
-  } else {
-    out.push("What it checks", indent(rule.description), "", "How to fix", indent(rule.remediation), "", `(no README at ${readme.path})`);
-  }
-  return { stdout: out.join("\n") + "\n", outcome: "ok" };
-}
-
 /** Accepts the id in any case, or the rule's package (`network.http_port`); anything else is exit 2 listing the ids. */
 export function findRule(manifest: RuleManifest, wanted: string): RuleInfo {
   const key = wanted.trim();
@@ -105,13 +67,6 @@ export function readRuleReadme(rule: RuleInfo): { path: string; text: string | n
 
 function sortedRules(manifest: RuleManifest): RuleInfo[] {
   return [...manifest.rules].sort((a, b) => compare(a.id, b.id));
-}
-
-function indent(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => (line ? `  ${line}` : line))
-    .join("\n");
 }
 
 /** The README without its `# Title` line and the `Severity ...` facts paragraph right after it. */

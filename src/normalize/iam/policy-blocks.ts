@@ -44,14 +44,18 @@ function statementFromBlock(block: Json, res: DraftResource, index: number, isSp
     const value = block[field];
     const items = toList(value).map(text);
     const known = items.filter((v) => !isExpression(v));
-    const opaqueTokens = items.filter((v) => isExpression(v) && !(specificRefsOk && namesSpecific(v, isSpecific)));
-    const planRefs = res.refs[`${path}.${field}`] ?? [];
-    const planUnknown = unknownAt(res, `${path}.${field}`) && !(specificRefsOk && planRefs.length > 0 && planRefs.every(isSpecific));
-    if (opaqueTokens.length > 0 || planUnknown) unknown.push(field);
+    let opaque = false;
+    if (known.length !== items.length) opaque = items.some((v) => isExpression(v) && !(specificRefsOk && namesSpecific(v, isSpecific)));
+    if (!opaque && unknownAt(res, `${path}.${field}`)) {
+      const planRefs = res.refs[`${path}.${field}`];
+      opaque = !(specificRefsOk && planRefs !== undefined && planRefs.length > 0 && planRefs.every(isSpecific));
+    }
+    if (opaque) unknown.push(field);
     return lower ? known.map((v) => v.toLowerCase()) : known;
   };
   const opaque = (v: unknown) => typeof v === "string" && isExpression(v);
-  if (opaque(block.effect) || unknownAt(res, `${path}.effect`)) unknown.push("effect");
+  const anyUnknown = res.unknown.length > 0;
+  if (opaque(block.effect) || (anyUnknown && unknownAt(res, `${path}.effect`))) unknown.push("effect");
   const principals = (field: string): Record<string, string[]> => {
     const out = dict<string[]>();
     const blocks = Array.isArray(block[field]) ? (block[field] as Json[]) : [];
@@ -76,10 +80,11 @@ function statementFromBlock(block: Json, res: DraftResource, index: number, isSp
     values: (Array.isArray(c.values) ? c.values : []).map(text),
   }));
   const conditionBlocks = Array.isArray(block.condition) ? (block.condition as Json[]) : [];
-  if (unknownAt(res, `${path}.condition`) || conditionBlocks.some((c) => [c.test, c.variable, ...toList(c.values)].some(opaque))) {
+  if ((anyUnknown && unknownAt(res, `${path}.condition`)) || conditionBlocks.some((c) => opaque(c.test) || opaque(c.variable) || toList(c.values).some(opaque))) {
     unknown.push("conditions");
   }
-  if (["principals", "not_principals"].some((f) => unknownAt(res, `${path}.${f}`) || toList(block[f]).some((p) => p && typeof p === "object" && [(p as Json).type, ...toList((p as Json).identifiers)].some(opaque)))) {
+  const opaquePrincipal = (p: unknown) => !!p && typeof p === "object" && (opaque((p as Json).type) || toList((p as Json).identifiers).some(opaque));
+  if (["principals", "not_principals"].some((f) => (anyUnknown && unknownAt(res, `${path}.${f}`)) || toList(block[f]).some(opaquePrincipal))) {
     unknown.push("principals");
   }
   return {

@@ -114,10 +114,15 @@ export function namesSpecific(value: string, isSpecific: IsSpecific): boolean {
 
 /** `any_resource_services`: services whose whole resource space some Resource pattern covers (only when there is one). */
 export function coverage(resources: string[]): { any_resource_services?: string[] } {
-  const services = new Set<string>();
-  for (const r of resources) for (const s of servicesCoveredBy(r)) services.add(s);
-  return services.size > 0 ? { any_resource_services: [...services].sort() } : {};
+  let services: Set<string> | undefined;
+  for (const r of resources) {
+    if (!r.includes("*") && !r.includes("?")) continue;
+    for (const s of servicesCoveredBy(r)) (services ??= new Set()).add(s);
+  }
+  return services ? { any_resource_services: [...services].sort() } : NO_COVERAGE;
 }
+
+const NO_COVERAGE: { any_resource_services?: string[] } = Object.freeze({});
 
 function principalsFromJson(value: unknown): Record<string, string[]> {
   if (value === undefined) return {};

@@ -109,14 +109,23 @@ class RoleWiring {
    */
   private rolesOf(res: DraftResource, attribute: string): string[] {
     const raw = res.raw[attribute];
-    const values = (Array.isArray(raw) ? raw : [raw]).filter((n): n is string => typeof n === "string" && !isExpression(n));
-    const byValue = values
-      .map((n) => this.roleByName.get(n) ?? this.roleByName.get(n.replace(/^.*:role\/(?:.*\/)?/, "")))
-      .filter((a): a is string => a !== undefined);
-    const valueUnknown = unknownAt(res, attribute) || (Array.isArray(raw) ? raw : [raw]).some(isExpression);
-    if (!valueUnknown) return [...new Set(byValue)];
-    const refs = [...refsAt(res, attribute), ...(Array.isArray(raw) ? raw : [raw]).filter(isExpression).flatMap((v) => referencesIn(v as string))];
-    return [...new Set([...byValue, ...refs.filter((a) => this.roles.has(a))])];
+    const list = Array.isArray(raw) ? raw : [raw];
+    const found = new Set<string>();
+    let tokens = false;
+    for (const n of list) {
+      if (typeof n !== "string") continue;
+      if (isExpression(n)) {
+        tokens = true;
+        continue;
+      }
+      const role = this.roleByName.get(n) ?? this.roleByName.get(n.replace(/^.*:role\/(?:.*\/)?/, ""));
+      if (role !== undefined) found.add(role);
+    }
+    if (tokens || unknownAt(res, attribute)) {
+      for (const a of refsAt(res, attribute)) if (this.roles.has(a)) found.add(a);
+      for (const n of list) if (isExpression(n)) for (const a of referencesIn(n as string)) if (this.roles.has(a)) found.add(a);
+    }
+    return [...found];
   }
 
   private attachList(role: string, res: DraftResource, attribute: string): void {

@@ -109,6 +109,13 @@ findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until 
 	lib.is_unknown(svc, path)
 	rules := lib.enabled_rules(all)
 	count(rules) > 0
+	not settled_by_visible_part(svc, path)
+}
+
+# The image's digest is visible after an unknown repository URL: AR-OPS-002 has what it needs.
+settled_by_visible_part(svc, path) if {
+	path == "source_configuration.0.image_repository.0.image_identifier"
+	lib.visible_digest(svc, path)
 }
 
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input", lib.unknown_reason(svc, path)]), rules, [s]) if {
@@ -185,6 +192,35 @@ findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is 
 	res := input.resources[a]
 	lib.is_unknown(res, l.attribute)
 	count(lib.refs_at(res, l.attribute)) == 0
+}
+
+# cdktf: a public service whose ARN goes, through a cross-stack output, to a stack that is not in the
+# input (where a web ACL association may protect it) and that nothing in the input protects.
+findings contains meta(
+	s,
+	"arn",
+	concat("", ["whether a web ACL association in another stack protects ", s, " cannot be seen (", reason, ")"]),
+	["AR-NET-001"],
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_public(svc)
+	reason := svc.unseen_consumers.aws_wafv2_web_acl_association
+}
+
+# The same for a private service and the VPC ingress connection that would reach it.
+findings contains meta(
+	s,
+	"arn",
+	concat("", ["whether a VPC ingress connection in another stack reaches ", s, " cannot be seen (", reason, ")"]),
+	["AR-NET-004"],
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.is_private(svc)
+	reason := svc.unseen_consumers.aws_apprunner_vpc_ingress_connection
 }
 
 # Every service is examined for values the rules cannot know.

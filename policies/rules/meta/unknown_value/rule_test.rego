@@ -233,3 +233,51 @@ test_fail_inline_policies_unknown if {
 	r := rule.findings with input as m2
 	r == {expected("aws_iam_role.app", "inline_policy", concat("", ["the inline policies of instance role aws_iam_role.app of aws_apprunner_service.api are unknown until apply: cannot verify ", instance_rules]), t.related)}
 }
+
+# cdktf: the ARN of a public service goes to a stack that is not in the input.
+test_fail_protection_in_unseen_stack if {
+	why := "its ARN is exported (output cross-stack-output-x) to stack \"edge\", which is not in the input"
+	svc := object.union(t.service("api", {}), {"unseen_consumers": {"aws_wafv2_web_acl_association": why}})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, "arn", concat("", ["whether a web ACL association in another stack protects aws_apprunner_service.api cannot be seen (", why, "): cannot verify AR-NET-001"]), [api])}
+}
+
+test_pass_private_service_exported_to_unseen_stack if {
+	svc := object.union(
+		t.service("api", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}),
+		{"unseen_consumers": {"aws_wafv2_web_acl_association": "x"}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}
+
+image_path := "source_configuration.0.image_repository.0.image_identifier"
+
+unknown_image(suffix) := object.union(
+	t.with_unknown(t.service("api", {"source_configuration": [{"image_repository": [{"image_repository_type": "ECR"}]}]}), [image_path]),
+	{"visible_suffix": {image_path: suffix}},
+)
+
+# ★ "${aws_ecr_repository.app.repository_url}@sha256:<digest>": the pin is visible, AR-OPS-002 is not blocked.
+test_pass_unknown_repository_url_with_visible_digest if {
+	svc := unknown_image("@sha256:3b0c7f1d8f5a4e2b9c6d1a0e7f4b2c9d8e1f0a3b6c5d4e7f2a1b0c9d8e7f6a5b")
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}
+
+test_fail_ingress_connection_in_unseen_stack if {
+	why := "its ARN is exported (output cross-stack-output-x) to stack \"net\", which is not in the input"
+	svc := object.union(
+		t.service("api", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]}),
+		{"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": why, "aws_wafv2_web_acl_association": why}},
+	)
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, "arn", concat("", ["whether a VPC ingress connection in another stack reaches aws_apprunner_service.api cannot be seen (", why, "): cannot verify AR-NET-004"]), [api])}
+}
+
+# A visible tail that is not a whole digest ("${url}:${var.tag}" leaves nothing, ":v" is a tag) still cannot be verified.
+test_fail_unknown_repository_url_with_tag_suffix if {
+	svc := unknown_image(":v1")
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected(api, image_path, concat("", [image_path, " of aws_apprunner_service.api is unknown until apply: cannot verify AR-OPS-002"]), [api])}
+}

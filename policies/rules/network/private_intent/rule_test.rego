@@ -55,3 +55,10 @@ test_applicable_private_or_internal if {
 	a := rule.applicable with input as t.model([private, internal, t.service("public", {})], {})
 	a == {"aws_apprunner_service.private", "aws_apprunner_service.internal"}
 }
+
+# cdktf: the ARN is exported to a stack that is not in the input; AR-META-001 says cannot-verify instead.
+test_pass_connection_in_unseen_stack if {
+	svc := object.union(t.service("api", private), {"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": "its ARN is exported to stack \"net\""}})
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}

@@ -3,7 +3,8 @@
 # description: >-
 #   A public service (ingress is_publicly_accessible absent or true) has an
 #   aws_wafv2_web_acl_association whose resource_arn is the service's ARN, matched by
-#   reference when the ARN is unknown at plan time.
+#   reference when the ARN is unknown at plan time (in cdktf, also from another stack checked with
+#   it, through the cross-stack output of the service's ARN).
 # scope: package
 # custom:
 #   id: AR-NET-001
@@ -40,7 +41,12 @@ findings contains lib.finding(
 	svc := input.resources[s]
 	lib.is_public(svc)
 	not protected(s, svc)
+	not protection_unseen(svc)
 }
+
+# cdktf: the service's ARN goes to another stack that is not in the input, where an association may
+# protect it; AR-META-001 reports that as cannot-verify instead of a finding that may be false.
+protection_unseen(svc) if svc.unseen_consumers[association_type]
 
 protected(s, _) if {
 	some a in lib.referenced_by(s)

@@ -70,3 +70,16 @@ test_applicable_public_services_only if {
 	a := rule.applicable with input as t.model([t.service("api", {}), private], {})
 	a == {"aws_apprunner_service.api"}
 }
+
+# cdktf: the ARN is exported to a stack that is not in the input; AR-META-001 says cannot-verify instead.
+test_pass_protection_in_unseen_stack if {
+	svc := object.union(t.service("api", {}), {"unseen_consumers": {"aws_wafv2_web_acl_association": "its ARN is exported to stack \"edge\""}})
+	r := rule.findings with input as t.model([svc], {})
+	r == set()
+}
+
+test_fail_unseen_consumers_of_another_type if {
+	svc := object.union(t.service("api", {}), {"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": "x"}})
+	r := rule.findings with input as t.model([svc], {})
+	r == {expected("aws_apprunner_service.api")}
+}

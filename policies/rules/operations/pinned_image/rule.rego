@@ -2,6 +2,8 @@
 # title: Pinned image
 # description: >-
 #   image_repository.image_identifier has a digest (@sha256:...) or an explicit tag other than latest.
+#   A digest written after a repository URL that is unknown until apply ("${repo.url}@sha256:...") is visible
+#   in cdktf and tf.json inputs and counts as pinned.
 # scope: package
 # custom:
 #   id: AR-OPS-002

@@ -2,7 +2,8 @@
 # title: Secret in plain environment variables
 # description: >-
 #   A runtime_environment_variables entry (image or code configuration) whose name matches
-#   secret_name_patterns, whose value looks like a credential (AWS access key id, PEM private
+#   secret_name_patterns (after its last non_secret_name_words word, so OAUTH_REDIRECT_URL or
+#   TOKEN_TTL_SECONDS are not secrets), whose value looks like a credential (AWS access key id, PEM private
 #   key, URL with a password, GitHub/Slack token), or whose value, unknown at plan time,
 #   comes from a secret-holding resource (secret version, random_password, access key, private key).
 # scope: package

@@ -118,3 +118,32 @@ test_fail_sensitive_whole_map if {
 	r := rule.findings with input as t.model([svc], {})
 	count(r) == 1
 }
+
+# Names whose words say they hold no secret (parameter non_secret_name_words): a URL, an author, a TTL, a region, a length.
+test_pass_non_secret_words_after_the_secret_word if {
+	r := rule.findings with input as with_env({
+		"OAUTH_REDIRECT_URL": "https://app.example.com/callback",
+		"AUTHOR": "platform-team",
+		"TOKEN_TTL_SECONDS": "3600",
+		"SECRETS_REGION": "eu-west-1",
+		"PASSWORD_MIN_LENGTH": "12",
+		"git-author.name": "ci",
+	})
+	r == set()
+}
+
+# A secret word after the last non-secret word still makes the name secret-like.
+test_fail_secret_word_after_a_non_secret_word if {
+	r := rule.findings with input as with_env({"URL_SIGNING_SECRET": "x", "GIT_AUTHOR_TOKEN": "y", "REGION_API_KEY": "z"})
+	r == {
+		expected("URL_SIGNING_SECRET", `aws_apprunner_service.api sets "URL_SIGNING_SECRET" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"]),
+		expected("GIT_AUTHOR_TOKEN", `aws_apprunner_service.api sets "GIT_AUTHOR_TOKEN" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"]),
+		expected("REGION_API_KEY", `aws_apprunner_service.api sets "REGION_API_KEY" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"]),
+	}
+}
+
+# The word list is a parameter: emptied, every name matching a pattern is secret-like again.
+test_fail_non_secret_words_overridden if {
+	r := rule.findings with input as with_env({"TOKEN_TTL_SECONDS": "3600"}) with data.apprunner_guard.params.non_secret_name_words as []
+	r == {expected("TOKEN_TTL_SECONDS", `aws_apprunner_service.api sets "TOKEN_TTL_SECONDS" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"])}
+}
