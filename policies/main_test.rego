@@ -28,6 +28,15 @@ test_fail_findings_carry_the_rule if {
 	}}
 }
 
+test_evaluation_has_findings_and_applicability_of_every_rule if {
+	private := t.service("internal", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	e := main.evaluation with input as t.model([t.service("api", {}), private], {})
+	e.findings == main.findings with input as t.model([t.service("api", {}), private], {})
+	object.keys(e.applicable) == object.keys(main.rules)
+	e.applicable["network.waf_on_public_service"] == ["aws_apprunner_service.api"]
+	e.applicable["network.private_intent"] == ["aws_apprunner_service.internal"]
+}
+
 test_fail_a_raw_plan_is_refused_not_passed if {
 	plan := {"format_version": "1.2", "planned_values": {"root_module": {"resources": []}}, "resource_changes": []}
 	r := main.findings with input as plan
@@ -59,6 +68,6 @@ test_fail_missing_params_are_refused if {
 	count(r) == 1
 	some f in r
 	f.resource == "data.apprunner_guard.params"
-	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, non_secret_name_words, required_tags, secret_name_patterns)")
+	startswith(f.message, "rule parameters missing from data.apprunner_guard.params (actions_allowed_on_any_resource, allow_ssm_for_secret_names, allowed_action_wildcards, allowed_ports, internal_tag, ip_address_type, max_unhealthy_threshold, non_secret_name_words, require_private_ingress, require_vpc_egress, required_tags, secret_name_patterns, vpc_connector_required_tags)")
 	f.blocks == main.rule_ids
 }

@@ -16,7 +16,19 @@ const POLICIES = "policies";
 const DIST = path.join(root, POLICIES, "dist");
 const PARAMS = path.join(POLICIES, "apprunner_guard", "params", "data.json");
 const ENTRYPOINT = "apprunner_guard/main/findings";
-const RULE_SET_VERSION = "1.0.0";
+// The engine's entrypoint: the findings and each rule's applicability in one evaluation.
+const EVALUATION_ENTRYPOINT = "apprunner_guard/main/evaluation";
+// The frameworks rules map to, with the edition every control id refers to (one source: rule METADATA
+// names a framework by id; rules.json, the report and the docs print name and edition from here).
+const FRAMEWORKS = [
+  { id: "nist-800-53", name: "NIST SP 800-53", edition: "Rev. 5", short: "NIST", label: "NIST SP 800-53 Rev. 5" },
+  { id: "pci-dss", name: "PCI DSS", edition: "v4.0.1", short: "PCI", label: "PCI DSS v4.0.1" },
+  { id: "soc2", name: "SOC 2 Trust Services Criteria", edition: "2017 (revised points of focus, 2022)", short: "SOC2", label: "SOC 2 TSC 2017 (2022 points of focus)" },
+  { id: "cis-aws", name: "CIS Amazon Web Services Foundations Benchmark", edition: "v3.0.0", short: "CIS", label: "CIS AWS Foundations v3.0.0" },
+  { id: "aws-config", name: "AWS Config managed rules", edition: "AWS::AppRunner rules, Developer Guide 2025", short: "AWS Config", label: "AWS Config managed rule" },
+  { id: "security-hub", name: "AWS Security Hub CSPM controls", edition: "AppRunner controls, 2025", short: "Security Hub", label: "AWS Security Hub control" },
+];
+const RULE_SET_VERSION = "1.1.0";
 const SEVERITIES = new Set(["critical", "high", "medium", "low"]);
 const checkMode = process.argv.includes("--check");
 
@@ -119,6 +131,9 @@ function checkLayout(rules) {
       if (!fs.existsSync(path.join(r.dir, f))) fail(`${rel(r.dir)} has no ${f}`);
     if (!main.includes(`"${r.pkg}": data.apprunner_guard.rules.${r.pkg}.findings,`))
       fail(`policies/main.rego does not list rule package ${r.pkg}: add "${r.pkg}": data.apprunner_guard.rules.${r.pkg}.findings`);
+    if (!main.includes(`"${r.pkg}": data.apprunner_guard.rules.${r.pkg}.applicable,`))
+      fail(`policies/main.rego applicable does not list rule package ${r.pkg}: add "${r.pkg}": data.apprunner_guard.rules.${r.pkg}.applicable`);
+    if (!/^applicable (:=|contains) /m.test(src)) fail(`${rel(r.dir)}/rule.rego must define applicable (the set of addresses the rule examines)`);
   }
   const listed = [...main.matchAll(/^\t"([a-z_]+\.[a-z_0-9]+)": data\.apprunner_guard\.rules\./gm)].map((m) => m[1]);
   for (const p of listed) if (!rules.some((r) => r.pkg === p)) fail(`policies/main.rego lists ${p} but policies/rules/${p.replace(".", "/")}/rule.rego does not exist`);
@@ -157,7 +172,7 @@ async function buildWasm(outDir) {
   const bundles = [];
   for (const i of [1, 2]) {
     const out = path.join(outDir, `bundle${i}.tar.gz`);
-    opa(["build", "-t", "wasm", "-e", ENTRYPOINT, "--ignore", "*_test.rego", "--ignore", "test.rego", "-o", out, POLICIES]);
+    opa(["build", "-t", "wasm", "-e", ENTRYPOINT, "-e", EVALUATION_ENTRYPOINT, "--ignore", "*_test.rego", "--ignore", "test.rego", "-o", out, POLICIES]);
     bundles.push(extractFromTarGz(out, "policy.wasm"));
     fs.rmSync(out);
   }
@@ -188,7 +203,14 @@ function manifest(wasm, rules) {
     if (ids.has(c.id)) fail(`${where}: duplicate id ${c.id}`);
     ids.add(c.id);
     if (!SEVERITIES.has(c.severity)) fail(`${where}: custom.severity must be critical|high|medium|low`);
-    if (!Array.isArray(c.controls)) fail(`${where}: custom.controls must be a list`);
+    if (c.controls !== undefined) fail(`${where}: custom.controls is derived from custom.mappings; list {framework, control} there`);
+    if (!Array.isArray(c.mappings)) fail(`${where}: custom.mappings must be a list of {framework, control}`);
+    const mappings = c.mappings.map((m, i) => {
+      const fw = FRAMEWORKS.find((f) => f.id === m?.framework);
+      if (!fw) fail(`${where}: mappings[${i}].framework must be one of ${FRAMEWORKS.map((f) => f.id).join(", ")}`);
+      if (typeof m.control !== "string" || !m.control.trim()) fail(`${where}: mappings[${i}].control must be a non-empty string`);
+      return { framework: fw.id, control: m.control };
+    });
     if (!c.remediation) fail(`${where}: custom.remediation is required`);
     if (!Array.isArray(c.applies_to) || !c.applies_to.length) fail(`${where}: custom.applies_to must be a non-empty list`);
     if (!ann.title || !ann.description) fail(`${where}: title and description are required`);
@@ -201,7 +223,8 @@ function manifest(wasm, rules) {
       title: ann.title,
       description: ann.description.trim(),
       severity: c.severity,
-      controls: c.controls,
+      controls: mappings.map((m) => `${FRAMEWORKS.find((f) => f.id === m.framework).short} ${m.control}`),
+      mappings,
       remediation: c.remediation.trim(),
       applies_to: c.applies_to,
       readme: `policies/rules/${r.area}/${r.name}/README.md`,
@@ -219,6 +242,8 @@ function manifest(wasm, rules) {
     rule_set_version: RULE_SET_VERSION,
     opa_version: opaVersion,
     entrypoint: ENTRYPOINT,
+    evaluation_entrypoint: EVALUATION_ENTRYPOINT,
+    frameworks: FRAMEWORKS,
     wasm_sha256: createHash("sha256").update(wasm).digest("hex"),
     params: JSON.parse(fs.readFileSync(path.join(root, PARAMS), "utf8")),
     rules: out,

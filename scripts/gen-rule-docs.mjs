@@ -67,6 +67,15 @@ function indexPage(manifest, rules) {
   out.push(`Rule set ${manifest.rule_set_version}: ${rules.length} rules. \`apprunner-guard rules\` lists them and \`apprunner-guard explain <RULE_ID>\` prints a page in the terminal.`, "");
   out.push("| id | severity | title | controls |", "| --- | --- | --- | --- |");
   for (const r of rules) out.push(`| [${r.id}](${r.id}.md) | ${r.severity} | ${cell(r.title)} | ${r.controls.map(cell).join(", ")} |`);
+  const frameworks = manifest.frameworks ?? [];
+  if (frameworks.length > 0) {
+    out.push("", "## Frameworks", "", "Every mapping names a control in one edition of a framework; each rule page says why it maps.", "");
+    out.push("| framework | edition | rules mapped |", "| --- | --- | ---: |");
+    for (const fw of frameworks) {
+      const n = rules.filter((r) => (r.mappings ?? []).some((m) => m.framework === fw.id)).length;
+      out.push(`| ${cell(fw.name)} | ${cell(fw.edition)} | ${n} |`);
+    }
+  }
   const controls = new Map();
   for (const r of rules) for (const c of r.controls) controls.set(c, [...(controls.get(c) ?? []), r.id]);
   out.push("", "## By control", "", "| control | rules |", "| --- | --- |");

@@ -76,7 +76,8 @@ export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options
       input.document = {};
       if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
     }
-    return { input, model, findings: engine.evaluate(model, parameters), before };
+    const { findings, applicable } = engine.evaluateAll(model, parameters);
+    return { input, model, findings, applicable, before };
   });
   return buildReport({
     checked,

@@ -27,6 +27,18 @@ export interface Finding extends RawFinding {
   severity: Severity;
 }
 
+/** One model's evaluation: the findings and, per rule id, the addresses the rule examined (null: the bundle does not say). */
+export interface Evaluation {
+  findings: Finding[];
+  applicable: Record<string, string[]> | null;
+}
+
+/** The entrypoint's answer for one model: findings as the Rego emits them, applicability by rule package (null: the bundle does not say). */
+interface RawEvaluation {
+  findings: RawFinding[];
+  applicable: Record<string, string[]> | null;
+}
+
 export interface EngineOptions {
   /** Folder holding policy.wasm and rules.json (defaults to the package's policies/dist). */
   distDir?: string;
@@ -118,11 +130,27 @@ export class PolicyEngine {
 
   /** Evaluates every rule on one model. Any engine failure is an EngineError: the pass fails closed. */
   evaluate(model: InputModel, params: Record<string, unknown>): Finding[] {
-    return this.evaluateRaw(model, params).map((f) => {
+    return this.evaluateAll(model, params).findings;
+  }
+
+  /** The findings and what each rule examined (for the evidence: pass vs not-applicable), in one evaluation. */
+  evaluateAll(model: InputModel, params: Record<string, unknown>): Evaluation {
+    const raw = this.evaluateRawAll(model, params);
+    const findings = raw.findings.map((f) => {
       const info = this.byPackage.get(f.rule);
       if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
       return { ...f, rule_id: info.id, severity: findingSeverity(info, f.blocks ?? [], this.byId) };
     });
+    let applicable: Record<string, string[]> | null = null;
+    if (raw.applicable) {
+      applicable = {};
+      for (const [pkg, addresses] of Object.entries(raw.applicable)) {
+        const info = this.byPackage.get(pkg);
+        if (!info) throw new EngineError(`policy bundle reported applicability for rule package "${pkg}", which rules.json does not list`);
+        applicable[info.id] = addresses;
+      }
+    }
+    return { findings, applicable };
   }
 
   /**
@@ -131,12 +159,32 @@ export class PolicyEngine {
    * of the partitions' findings, duplicates removed, equals a whole-model evaluation.
    */
   evaluateRaw(model: InputModel, params: Record<string, unknown>): RawFinding[] {
+    return this.evaluateRawAll(model, params).findings;
+  }
+
+  /**
+   * Findings and applicability, whole-model or partition by partition. Partitioned, both are combined
+   * as one evaluation would give them: the findings' union without duplicates, and per rule the union
+   * of the addresses each partition examined, restricted to the partition's own owners (a neighbour
+   * copied in for its links is judged in its own partition, never here with a partial view).
+   */
+  private evaluateRawAll(model: InputModel, params: Record<string, unknown>): RawEvaluation {
     const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? partitionFromEnv());
     const partitioned = mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
     const maxBytes = Math.max(1, this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES);
     const t0 = performance.now();
     let partitionMs = 0;
     const findings: RawFinding[] = [];
+    let applicable: Map<string, Set<string>> | null = null;
+    const collect = (part: RawEvaluation): void => {
+      if (part.applicable === null) return;
+      applicable ??= new Map();
+      for (const [pkg, addresses] of Object.entries(part.applicable)) {
+        let set = applicable.get(pkg);
+        if (!set) applicable.set(pkg, (set = new Set()));
+        for (const a of addresses) set.add(a);
+      }
+    };
     let count = 0;
     let largest = 0;
     try {
@@ -146,7 +194,9 @@ export class PolicyEngine {
         largest = text.byteLength;
         count = 1;
         partitionMs = performance.now() - t0;
-        for (const f of this.evaluateBytes(model, text.buffer as ArrayBuffer, params)) findings.push(f);
+        const result = this.evaluateBytes(model, text.buffer as ArrayBuffer, params, null);
+        for (const f of result.findings) findings.push(f);
+        collect(result);
       } else {
         const partitioner = new Partitioner(model, { ownerTypes: this.ownerTypes, namedTypes: this.namedTypes, maxBytes });
         // One instance for every partition, sized up front for a partition at the bound (the largest
@@ -159,12 +209,14 @@ export class PolicyEngine {
           partitionMs += t1 - t;
           count++;
           largest = Math.max(largest, part.json.length);
-          for (const f of this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params)) {
+          const result = this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, new Set(part.owners));
+          for (const f of result.findings) {
             const key = JSON.stringify(f);
             if (seen.has(key)) continue;
             seen.add(key);
             findings.push(f);
           }
+          collect(result);
           t = performance.now();
         }
       }
@@ -179,24 +231,54 @@ export class PolicyEngine {
       evaluate_ms: Math.round((performance.now() - t0 - partitionMs) * 10) / 10,
       memory_pages: this.memoryPages(),
     };
-    return findings;
+    const combined = applicable as Map<string, Set<string>> | null;
+    return {
+      findings,
+      applicable: combined && Object.fromEntries([...combined].map(([pkg, set]) => [pkg, [...set].sort()])),
+    };
   }
 
-  /** One wasm evaluation of one (partition) model's UTF-8 JSON, its output checked against the findings schema. */
-  private evaluateBytes(model: InputModel, input: ArrayBuffer, params: Record<string, unknown>): RawFinding[] {
+  /**
+   * One wasm evaluation of one (partition) model's UTF-8 JSON, its output checked against the
+   * findings and applicability schemas. `owners`: a partition's own owners, the only addresses its
+   * applicability may name (null: the whole model).
+   */
+  private evaluateBytes(model: InputModel, input: ArrayBuffer, params: Record<string, unknown>, owners: ReadonlySet<string> | null): RawEvaluation {
     let result: unknown;
+    let entrypoint: string;
     try {
       this.ensureMemory(input.byteLength, params);
-      result = this.policy.evaluate(input, this.manifest.entrypoint);
+      // A bundle without the evaluation entrypoint (built before applicability existed) still gives findings.
+      const combined = this.manifest.evaluation_entrypoint;
+      entrypoint = combined && this.hasEntrypoint(combined) ? combined : this.manifest.entrypoint;
+      result = this.policy.evaluate(input, entrypoint);
     } catch (error) {
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
-    const raw = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
+    const value = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
+    const both = entrypoint === this.manifest.evaluation_entrypoint;
+    const raw = both && value && typeof value === "object" ? (value as { findings?: unknown }).findings : value;
     const validate = validator("findings");
     if (!validate(raw)) {
       throw new EngineError(`policy evaluation on ${model.source.path} returned output that is not a findings list: ${describeFirstError(validate.errors)}`);
     }
-    return raw as RawFinding[];
+    if (!both) return { findings: raw as RawFinding[], applicable: null };
+    const applicable = (value as { applicable?: unknown }).applicable;
+    const validateApplicable = validator("applicable");
+    if (!validateApplicable(applicable)) {
+      throw new EngineError(`policy evaluation on ${model.source.path} returned applicability that is not a map of rule packages to addresses: ${describeFirstError(validateApplicable.errors)}`);
+    }
+    const sets = applicable as Record<string, string[]>;
+    if (owners === null) return { findings: raw as RawFinding[], applicable: sets };
+    return {
+      findings: raw as RawFinding[],
+      applicable: Object.fromEntries(Object.entries(sets).map(([pkg, addresses]) => [pkg, addresses.filter((a) => owners.has(a))])),
+    };
+  }
+
+  private hasEntrypoint(name: string): boolean {
+    const entrypoints = (this.policy as unknown as { entrypoints?: Record<string, number> }).entrypoints;
+    return !!entrypoints && Object.prototype.hasOwnProperty.call(entrypoints, name);
   }
 
   /**

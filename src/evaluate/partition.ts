@@ -6,10 +6,12 @@ import type { InputModel } from "../normalize/index.js";
  * partition instead of the plan (OPA's wasm ABI resets its heap at every evaluation).
  *
  * What a partition carries (docs/benchmarks.md, "Partitioned evaluation", says the same in prose):
- * - **Owners**: resources of the types the rules apply to (`applies_to` in rules.json, today only
- *   `aws_apprunner_service`). Every owner is in exactly one partition, and `by_type` lists, for an
- *   owner type, only the partition's own owners: a service copied into another partition as a
- *   neighbour is never judged there with a partial view.
+ * - **Owners**: resources of the types the rules apply to (`applies_to` in rules.json, today
+ *   `aws_apprunner_service` and, for AR-OPS-005, `aws_apprunner_vpc_connector`). Every owner is in
+ *   exactly one partition, and `by_type` lists, for an owner type, only the partition's own owners: a
+ *   service copied into another partition as a neighbour is never judged there with a partial view.
+ *   The engine keeps a partition's applicability (what each rule examined) to its own owners too,
+ *   and unites the partitions' sets per rule, as it unites their findings.
  * - **Reach**, derived from the model's own link fields and not from a list of rules: for each owner,
  *   every resource that references it (`referenced_by`: WAF associations, ingress connections),
  *   then, transitively from everything included, every `refs` target and every address named
@@ -29,8 +31,8 @@ import type { InputModel } from "../normalize/index.js";
  * A rule whose METADATA declares `custom.scope: model` (a cross-service check) makes the engine
  * evaluate the whole model in one piece instead; so does a small model (PARTITION_MIN_RESOURCES in
  * engine.ts), where one evaluation is cheaper.
- * test/evaluate/partition.test.ts is the guard: findings of the partitions equal those of the whole
- * model on every fixture, on generated plans of three shapes, and on ../shared/realcases.
+ * test/evaluate/partition.test.ts is the guard: findings and applicability of the partitions equal
+ * those of the whole model on every fixture, on generated plans of three shapes, and on ../shared/realcases.
  */
 export interface PartitionOptions {
   /** Resource types that own partitions (the rules' applies_to). */
@@ -96,12 +98,17 @@ export class Partitioner {
   }
 
   *partitions(): Generator<ModelPartition> {
+    let any = false;
     for (const group of this.plan()) {
+      any = true;
       const json = this.render(group);
       this.resourceJson.clear();
       this.roleJson.clear();
       yield { json, owners: group.owners, resources: group.resources.size };
     }
+    // Nothing to cut (no owner, nothing a rule names): still one evaluation, of an empty partition, so
+    // the model-level answers (a refusal of missing parameters, every rule's applicability) are given.
+    if (!any) yield { json: this.render({ owners: [], resources: new Set(), roles: new Set(), bytes: 0 }), owners: [], resources: 0 };
   }
 
   // ---------------------------------------------------------------- planning

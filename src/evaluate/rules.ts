@@ -15,10 +15,26 @@ export interface RuleInfo {
   severity: Severity;
   controls: string[];
   remediation: string;
+  /** Versioned control mappings (framework id from the manifest's frameworks + control id); `controls` is derived from them. */
+  mappings?: RuleMapping[];
   applies_to: string[];
   readme: string;
   /** "model": the rule compares services with each other and needs the whole model (no partitioning). */
   scope?: "service" | "model";
+}
+
+export interface RuleMapping {
+  framework: string;
+  control: string;
+}
+
+/** A framework the rules map to, with the edition every control id refers to. */
+export interface Framework {
+  id: string;
+  name: string;
+  edition: string;
+  short: string;
+  label: string;
 }
 
 /** policies/dist/rules.json: the manifest of the committed bundle. */
@@ -26,6 +42,9 @@ export interface RuleManifest {
   rule_set_version: string;
   opa_version: string;
   entrypoint: string;
+  /** Findings and applicability in one evaluation (bundles built before it existed have only `entrypoint`). */
+  evaluation_entrypoint?: string;
+  frameworks?: Framework[];
   wasm_sha256: string;
   params: Record<string, unknown>;
   rules: RuleInfo[];

@@ -11,6 +11,7 @@ import { changesOf, deltaOf, type BeforeState } from "./delta.js";
 import {
   REPORT_SCHEMA_ID,
   REPORT_VERSION,
+  EVALUATION_STATUSES,
   type EvaluationStatus,
   type Report,
   type ReportChange,
@@ -28,6 +29,8 @@ export interface CheckedInput {
   findings: Finding[];
   /** The prior state evaluated with the same rules; null or absent: no prior state (delta "unknown"). */
   before?: BeforeState | null;
+  /** Per rule id, the addresses the rule examined (from the bundle); absent: every resource of its types counts as examined. */
+  applicable?: Record<string, string[]> | null;
 }
 
 export interface BuildReportOptions {
@@ -63,7 +66,7 @@ export function buildReport(options: BuildReportOptions): Report {
   const evaluations: ReportEvaluation[] = [];
   const changes: ReportChange[] = [];
   const identities = new Map<string, string>();
-  for (const { input, model, findings: raw, before } of checked) {
+  for (const { input, model, findings: raw, before, applicable } of checked) {
     const identity = inputIdentity(input);
     identities.set(input.path, identity);
     const names = { path: input.path, stack: input.stack, identity };
@@ -99,7 +102,7 @@ export function buildReport(options: BuildReportOptions): Report {
       });
     }
     findings.push(...mine);
-    for (const row of evidenceRows(input.path, model, manifest, mine)) evaluations.push(row);
+    for (const row of evidenceRows(input.path, model, manifest, mine, applicable ?? null)) evaluations.push(row);
     if (before) {
       const introduced = mine.filter((f) => f.delta === "introduced");
       for (const c of changesOf({ input: input.path, after: model, before, introduced, manifest })) {
@@ -121,7 +124,7 @@ export function buildReport(options: BuildReportOptions): Report {
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { fail: 0, waived: 0, baselined: 0 }])) as Report["summary"]["by_severity"];
   for (const f of findings) bySeverity[f.severity][f.status]++;
-  const evaluationCounts: Record<EvaluationStatus, number> = { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 };
+  const evaluationCounts = Object.fromEntries(EVALUATION_STATUSES.map((st) => [st, 0])) as Record<EvaluationStatus, number>;
   for (const e of evaluations) evaluationCounts[e.status]++;
   const blocking = findings.filter((f) => f.blocking).length + changes.filter((c) => c.blocking).length;
   const stale = (options.baseline?.entries ?? []).filter((e) => !baselineMatched.has(e.id));
@@ -148,6 +151,7 @@ export function buildReport(options: BuildReportOptions): Report {
     generated_at: now.toISOString(),
     tool: { name: "apprunner-guard", version: toolVersion() },
     policy: { rule_set_version: manifest.rule_set_version, opa_version: manifest.opa_version, wasm_sha256: options.wasmSha256 },
+    frameworks: manifest.frameworks ?? [],
     fail_on: failOn,
     mode: { changes_only: changesOnly, fail_on_changes: failOnChanges },
     parameters: options.parameters,
@@ -158,6 +162,7 @@ export function buildReport(options: BuildReportOptions): Report {
       description: r.description,
       severity: r.severity,
       controls: r.controls,
+      mappings: r.mappings ?? [],
       remediation: r.remediation,
       applies_to: r.applies_to,
     })),
@@ -188,10 +193,18 @@ export function buildReport(options: BuildReportOptions): Report {
 }
 
 /**
- * Evidence for auditors: every rule against every resource it applies to. A resource fails a rule when
- * a finding names it or lists it as related; it cannot be verified when a finding lists that rule in `blocks`.
+ * Evidence for auditors: every rule against every resource of the types it covers. A resource fails a rule
+ * when a finding names it or lists it as related; it cannot be verified when a finding lists that rule in
+ * `blocks`; otherwise it passes if the rule examined it (the bundle's applicability) and is not-applicable
+ * if not, so "pass" always means "examined and compliant".
  */
-function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManifest, findings: ReportFinding[]): ReportEvaluation[] {
+function evidenceRows(
+  inputPath: string,
+  model: InputModel,
+  manifest: RuleManifest,
+  findings: ReportFinding[],
+  applicable: Record<string, string[]> | null,
+): ReportEvaluation[] {
   const out: ReportEvaluation[] = [];
   const touched = new Map<string, ReportFinding[]>();
   for (const f of findings) {
@@ -207,6 +220,7 @@ function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManife
     for (const id of f.blocks) for (const address of [f.resource, ...f.related]) blocked.add(`${id}\u0000${address}`);
   }
   for (const rule of manifest.rules) {
+    const examined = applicable ? new Set(applicable[rule.id] ?? []) : null;
     const addresses = new Set(rule.applies_to.flatMap((type) => model.by_type[type] ?? []));
     for (const f of findings) if (f.rule_id === rule.id) addresses.add(f.resource);
     for (const address of [...addresses].sort(compare)) {
@@ -216,6 +230,7 @@ function evidenceRows(inputPath: string, model: InputModel, manifest: RuleManife
       else if (hits.some((f) => f.status === "baselined")) status = "baselined";
       else if (hits.length > 0) status = "waived";
       else if (blocked.has(`${rule.id}\u0000${address}`)) status = "cannot-verify";
+      else if (examined && !examined.has(address)) status = "not-applicable";
       out.push({ rule_id: rule.id, input: inputPath, resource: address, status });
     }
   }

@@ -4,7 +4,7 @@ import { InputError } from "../errors.js";
 import { REPORT_FILES, renderers, type Format } from "./index.js";
 import type { Report } from "./types.js";
 
-/** Writes report.json, report.sarif, report.junit.xml and report.md from one report; returns their paths. */
+/** Writes report.json, report.sarif, report.junit.xml, report.md and report.html from one report; returns their paths. */
 export function writeReportDir(dir: string, report: Report, options: { sarifCategory?: string } = {}): string[] {
   const written: string[] = [];
   try {

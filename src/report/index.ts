@@ -1,3 +1,4 @@
+import { renderHtml } from "./html.js";
 import { renderGitlab } from "./gitlab.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -22,6 +23,7 @@ export const renderers = {
   sarif: (report: Report, options?: RenderOptions) => renderSarif(report, { category: options?.sarifCategory }),
   junit: (report: Report) => renderJunit(report),
   markdown: (report: Report) => renderMarkdown(report),
+  html: (report: Report) => renderHtml(report),
   gitlab: (report: Report) => renderGitlab(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
@@ -34,4 +36,5 @@ export const REPORT_FILES: Partial<Record<Format, string>> = {
   sarif: "report.sarif",
   junit: "report.junit.xml",
   markdown: "report.md",
+  html: "report.html",
 };

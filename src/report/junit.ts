@@ -5,7 +5,7 @@ import { waiverProblem } from "./waivers.js";
 
 /**
  * JUnit XML for CI test tabs: a testsuite per input, a testcase per rule × resource (the evaluations),
- * a failure for each one with findings, skipped for waived and cannot-verify. Expired and stale waivers
+ * a failure for each one with findings, skipped for waived, cannot-verify and not-applicable. Expired and stale waivers
  * get their own suite so they show up where the team looks.
  */
 export function renderJunit(report: Report): string {
@@ -136,6 +136,10 @@ function testcase(e: ReportEvaluation, rule: ReportRule | undefined, findings: R
         failed: false,
         skipped: true,
       };
+    case "baselined":
+      return { xml: `${open}>\n      <skipped message="baselined: accepted by the baseline"/>\n    </testcase>\n`, failed: false, skipped: true };
+    case "not-applicable":
+      return { xml: `${open}>\n      <skipped message="${attr(`not applicable: the rule does not apply to ${e.resource}`)}"/>\n    </testcase>\n`, failed: false, skipped: true };
   }
 }
 

@@ -2,12 +2,19 @@ import { SEVERITIES, severityRank } from "../evaluate/rules.js";
 import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
-import type { EvaluationStatus, Report, ReportFinding, ReportRule } from "./types.js";
+import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
 import { waiverProblem, waiverScope } from "./waivers.js";
 
 /** How many findings the PR-comment part lists before it points at the appendix. */
 const SUMMARY_LIMIT = 25;
-const STATUS_LABEL: Record<EvaluationStatus, string> = { pass: "pass", fail: "**FAIL**", waived: "waived", baselined: "baselined", "cannot-verify": "cannot verify" };
+const STATUS_LABEL: Record<EvaluationStatus, string> = {
+  pass: "pass",
+  fail: "**FAIL**",
+  waived: "waived",
+  baselined: "baselined",
+  "cannot-verify": "cannot verify",
+  "not-applicable": "not applicable",
+};
 
 /**
  * Markdown in two parts: a PR-comment-sized summary (verdict, counts, blocking findings first with
@@ -23,7 +30,15 @@ export function renderMarkdown(report: Report): string {
     ? `no unwaived finding at or above **${report.fail_on}**`
     : `${s.blocking} blocking ${plural(s.blocking, "finding")} at or above **${report.fail_on}**`;
   const held = `${s.waived} waived${s.baselined > 0 || report.baseline ? `, ${s.baselined} baselined` : ""}`;
-  out.push(`## apprunner-guard: ${verdict}`, "", `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${held} · ${s.resources_checked} resources checked`, "");
+  const evidence = EVALUATION_STATUSES.filter((st) => s.evaluations[st] > 0)
+    .map((st) => `${s.evaluations[st]} ${STATUS_LABEL[st].replace(/\*/g, "").toLowerCase()}`)
+    .join(", ");
+  out.push(
+    `## apprunner-guard: ${verdict}`,
+    "",
+    `${reason} · ${s.findings} ${plural(s.findings, "finding")}, ${held} · ${s.resources_checked} resources checked${evidence ? ` (rule × resource: ${evidence})` : ""}`,
+    "",
+  );
   if (s.services === 0) out.push(`> ⚠️ ${NO_SERVICES_NOTE}`, "");
   if (report.inputs.some((i) => i.prior_state)) {
     const only = report.mode.changes_only ? " · **changes only**: existing findings do not block" : "";
@@ -110,14 +125,27 @@ export function renderMarkdown(report: Report): string {
   }
   // Audit appendix: everything, collapsed so the comment stays short.
   out.push("<details>", "<summary>Audit appendix: controls, evidence per resource, inputs</summary>", "");
-  out.push("### Controls", "", "| control | rule | severity | title | pass | fail | waived | baselined | cannot verify |", "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+  if (report.frameworks.length > 0) {
+    out.push("### Frameworks", "", "| framework | edition | controls mapped |", "| --- | --- | ---: |");
+    for (const fw of report.frameworks) {
+      const n = new Set(report.rules.flatMap((r) => r.mappings.filter((m) => m.framework === fw.id).map((m) => m.control))).size;
+      out.push(`| ${cell(fw.name)} | ${cell(fw.edition)} | ${n} |`);
+    }
+    out.push("");
+  }
+  out.push(
+    "### Controls",
+    "",
+    `| control | rule | severity | title | ${EVALUATION_STATUSES.map((st) => STATUS_LABEL[st].replace(/\*/g, "").toLowerCase()).join(" | ")} |`,
+    `| --- | --- | --- | --- | ${EVALUATION_STATUSES.map(() => "---:").join(" | ")} |`,
+  );
   const rows: { control: string; rule: ReportRule }[] = [];
   for (const rule of report.rules) for (const control of rule.controls.length > 0 ? rule.controls : ["(none)"]) rows.push({ control, rule });
   rows.sort((a, b) => compare(a.control, b.control) || compare(a.rule.id, b.rule.id));
   const counts = evaluationCounts(report);
   for (const { control, rule } of rows) {
-    const c = counts.get(rule.id) ?? { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 };
-    out.push(`| ${cell(control)} | ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${c.pass} | ${c.fail} | ${c.waived} | ${c.baselined} | ${c["cannot-verify"]} |`);
+    const c = counts.get(rule.id) ?? zeroCounts();
+    out.push(`| ${cell(control)} | ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${EVALUATION_STATUSES.map((st) => c[st]).join(" | ")} |`);
   }
   out.push("");
 
@@ -165,10 +193,14 @@ function evaluationCounts(report: Report): Map<string, Record<EvaluationStatus, 
   const counts = new Map<string, Record<EvaluationStatus, number>>();
   for (const e of report.evaluations) {
     let c = counts.get(e.rule_id);
-    if (!c) counts.set(e.rule_id, (c = { pass: 0, fail: 0, waived: 0, baselined: 0, "cannot-verify": 0 }));
+    if (!c) counts.set(e.rule_id, (c = zeroCounts()));
     c[e.status]++;
   }
   return counts;
+}
+
+function zeroCounts(): Record<EvaluationStatus, number> {
+  return Object.fromEntries(EVALUATION_STATUSES.map((st) => [st, 0])) as Record<EvaluationStatus, number>;
 }
 
 function plural(n: number, word: string): string {

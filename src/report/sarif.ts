@@ -114,6 +114,8 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
           fail_on: report.fail_on,
           accepted: report.summary.accepted,
           blocking: report.summary.blocking,
+          // The evidence, counted by the same statuses as every other format (pass, not-applicable, ...).
+          evaluations: report.summary.evaluations,
           services: report.summary.services,
           changes_only: report.mode.changes_only,
           inputs: report.inputs.map((i) => ({ path: i.path, accepted: i.accepted, blocking: i.blocking, prior_state: i.prior_state })),

@@ -88,7 +88,7 @@ export function renderText(raw: Report, options: TextOptions): string {
     ? ` · against the prior state: ${s.introduced} introduced (${s.regressions} regressions), ${s.existing} existing, ${s.changes} weakened`
     : "";
   const e = s.evaluations;
-  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e.baselined > 0 ? `${e.baselined} baselined, ` : ""}${e["cannot-verify"]} cannot verify`;
+  const evidence = `${report.rules.length} rules on ${s.resources_checked} resources: ${e.pass} pass, ${e.fail} fail, ${e.waived} waived, ${e.baselined > 0 ? `${e.baselined} baselined, ` : ""}${e["cannot-verify"]} cannot verify, ${e["not-applicable"]} not applicable`;
   if (s.services === 0) lines.push("", paint("yellow", NO_SERVICES_NOTE));
   lines.push("", `${verdict}${diff} · ${evidence}`);
   return lines.join("\n") + "\n";

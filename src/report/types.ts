@@ -1,13 +1,20 @@
 import type { Waiver } from "../load/config.js";
 import type { InputKind } from "../load/types.js";
-import type { RuleInfo, Severity } from "../evaluate/rules.js";
+import type { Framework, RuleInfo, Severity } from "../evaluate/rules.js";
 
 export const REPORT_VERSION = "1.1.0";
 export const REPORT_SCHEMA_ID = "https://apprunner-guard.dev/schemas/report.v1.json";
 
 /** `baselined`: present in the `--baseline` file, reported but not blocking. */
 export type FindingStatus = "fail" | "waived" | "baselined";
-export type EvaluationStatus = "pass" | "fail" | "waived" | "baselined" | "cannot-verify";
+/**
+ * The result of one rule on one resource. `pass` means examined and compliant; `not-applicable` means the
+ * rule does not apply to that resource (a private service for the WAF rule); `cannot-verify` means a value
+ * the rule needs is unknown (AR-META-001); `baselined` means a failing result recorded in the baseline.
+ */
+export type EvaluationStatus = "pass" | "fail" | "waived" | "baselined" | "cannot-verify" | "not-applicable";
+/** Every status, in the order reports print them. */
+export const EVALUATION_STATUSES: readonly EvaluationStatus[] = ["fail", "waived", "baselined", "cannot-verify", "pass", "not-applicable"];
 /**
  * What this plan does to a finding, from evaluating the plan's prior state with the same rules:
  * `introduced` (it fails after the plan and did not before), `existing` (it failed before and still
@@ -109,7 +116,7 @@ export interface BaselineEntry {
 }
 
 /** A rule's facts as the report repeats them (rules.json minus where its sources live). */
-export type ReportRule = Omit<RuleInfo, "package" | "readme">;
+export type ReportRule = Omit<RuleInfo, "package" | "readme" | "mappings"> & { mappings: NonNullable<RuleInfo["mappings"]> };
 
 export interface SeverityCounts {
   fail: number;
@@ -124,6 +131,8 @@ export interface Report {
   generated_at: string;
   tool: { name: "apprunner-guard"; version: string };
   policy: { rule_set_version: string; opa_version: string; wasm_sha256: string };
+  /** The frameworks the rules' mappings refer to, with their editions. */
+  frameworks: Framework[];
   fail_on: Severity;
   parameters: Record<string, unknown>;
   /** --changes-only: only introduced findings block. --fail-on-changes: changes at or above fail_on block. */

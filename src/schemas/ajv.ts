@@ -17,7 +17,7 @@ addFormats(ajv);
 
 const compiled = new Map<string, ValidateFunction>();
 
-export type SchemaName = "input-model" | "config" | "report.v1" | "findings" | "baseline";
+export type SchemaName = "input-model" | "config" | "report.v1" | "findings" | "baseline" | "applicable";
 
 export function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);

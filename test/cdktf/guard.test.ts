@@ -49,7 +49,7 @@ describe("applyGuard: the policy pass inside cdktf synth", () => {
     expect(message).toMatch(/apprunner-guard REJECTED: \d+ blocking findings at or above high; report: .*apprunner-guard\/report\.md/);
 
     const reportPath = join(dir, "apprunner-guard", "report.json");
-    for (const file of ["report.json", "report.sarif", "report.junit.xml", "report.md"]) expect(existsSync(join(dir, "apprunner-guard", file))).toBe(true);
+    for (const file of ["report.json", "report.sarif", "report.junit.xml", "report.md", "report.html"]) expect(existsSync(join(dir, "apprunner-guard", file))).toBe(true);
     const json = readFileSync(reportPath, "utf8");
     expectValidJsonReport(json);
     const report = JSON.parse(json);

@@ -46,7 +46,7 @@ describe.concurrent("check: formats and exit codes", () => {
       cli([...args, "--report-dir", join(scratch, "b")], { APPRUNNER_GUARD_NOW: "2025-06-01T02:00:00Z" }),
     ]);
     for (const r of [a!, b!]) expect([r.code, r.stderr]).toEqual([1, ""]);
-    const files = ["report.json", "report.junit.xml", "report.md", "report.sarif"];
+    const files = ["report.html", "report.json", "report.junit.xml", "report.md", "report.sarif"];
     expect(readdirSync(join(scratch, "a")).sort()).toEqual(files);
     const read = (dir: string, file: string) => readFileSync(join(scratch, dir, file), "utf8");
     expect(read("a", "report.json")).toBe(a!.stdout);
@@ -56,6 +56,7 @@ describe.concurrent("check: formats and exit codes", () => {
     expectValidSarif(read("a", "report.sarif"));
     expectValidJunit(read("a", "report.junit.xml"), report);
     expect(read("a", "report.md")).toMatch(/^## apprunner-guard: ❌ \*\*REJECTED\*\*/);
+    expect(read("a", "report.html")).toContain(`<strong>REJECTED</strong>`);
     // the real bundle's facts and hash are in the report
     expect(report.policy.wasm_sha256).toBe(loadManifest().wasm_sha256);
     expect(report.rules.map((r: { id: string }) => r.id)).toEqual(loadManifest().rules.map((r) => r.id));
@@ -74,8 +75,16 @@ describe.concurrent("check: formats and exit codes", () => {
     expect(report.inputs.length).toBeGreaterThan(0);
   });
 
-  test("an unknown --format is a usage error (2)", async () => {
+  test("--format html prints the self-contained HTML report", async () => {
     const r = await cli(["check", STACK, "--format", "html"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(r.stdout).toContain("<strong>REJECTED</strong>");
+    expect(r.stdout).not.toMatch(/<script|<link|https?:\/\/(?!apprunner-guard\.dev|www\.w3\.org)/);
+  });
+
+  test("an unknown --format is a usage error (2)", async () => {
+    const r = await cli(["check", STACK, "--format", "pdf"]);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/^apprunner-guard: usage: /);
   });
@@ -138,7 +147,19 @@ describe.concurrent("rules and explain", () => {
     }
     const doc = JSON.parse(json.stdout);
     expect(doc.rules).toHaveLength(manifest.rules.length);
-    expect(doc.rules[0]).toEqual({ id: expect.any(String), severity: expect.any(String), title: expect.any(String), controls: expect.any(Array), applies_to: expect.any(Array) });
+    expect(doc.rules[0]).toEqual({
+      id: expect.any(String),
+      severity: expect.any(String),
+      title: expect.any(String),
+      controls: expect.any(Array),
+      mappings: expect.any(Array),
+      applies_to: expect.any(Array),
+    });
+    // the frameworks with the edition every control id refers to
+    expect(text.stdout).toContain("NIST SP 800-53, Rev. 5");
+    expect(text.stdout).toContain("PCI DSS, v4.0.1");
+    expect(text.stdout).toMatch(/CIS Amazon Web Services Foundations Benchmark, v\d+\.\d+\.\d+/);
+    expect(doc.frameworks.map((f: { id: string; edition: string }) => `${f.id} ${f.edition}`)).toEqual(expect.arrayContaining(["nist-800-53 Rev. 5", "soc2 2017 (revised points of focus, 2022)"]));
   });
 
   test("explain prints what, why, how to fix (HCL and cdktf) and controls", async () => {

@@ -55,7 +55,7 @@ describe.concurrent("CLI manners: --help / -h and --version / -v at every level"
 });
 
 describe.concurrent("a run with no App Runner service says so", () => {
-  test.each(["text", "markdown"])("in %s", async (format) => {
+  test.each(["text", "markdown", "html"])("in %s", async (format) => {
     const r = await cli(["check", NO_SERVICE, "--format", format]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(NO_SERVICES_NOTE);

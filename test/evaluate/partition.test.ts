@@ -70,22 +70,70 @@ describe("partitioned evaluation gives the findings of a whole-model evaluation"
     expect(cases.length).toBeGreaterThanOrEqual(18);
   });
 
-  const tightened = { allowed_ports: [8080, 8443], required_tags: ["Environment", "Owner", "CostCenter"], allow_ssm_for_secret_names: true };
+  // Tightened, and every opt-in parity rule on, so their findings and applicability are compared too.
+  const tightened = {
+    allowed_ports: [8080, 8443],
+    required_tags: ["Environment", "Owner", "CostCenter"],
+    allow_ssm_for_secret_names: true,
+    require_vpc_egress: true,
+    require_private_ingress: true,
+    ip_address_type: "IPV4",
+    vpc_connector_required_tags: ["Owner"],
+  };
 
   test.each(cases.map((c) => [c.slice(c.lastIndexOf("/", c.lastIndexOf("/") - 1) + 1), c]))("%s", (_name, path) => {
     for (const input of loadInputs([path])) {
       const model = normalize(input);
       for (const params of [whole.manifest.params, { ...whole.manifest.params, ...tightened }]) {
-        const expected = digest(whole.evaluateRaw(model, params));
+        const expected = whole.evaluateAll(model, params);
         expect(whole.lastStats?.partitions).toBe(1);
-        expect(digest(single.evaluateRaw(model, params))).toBe(expected);
+        // The evidence (which rule examined which resource) is part of the answer, not only the findings.
+        expect(expected.applicable).not.toBeNull();
+        for (const engine of [single, grouped]) {
+          const got = engine.evaluateAll(model, params);
+          expect(digest(got.findings)).toBe(digest(expected.findings));
+          expect(sortedApplicable(got.applicable)).toEqual(sortedApplicable(expected.applicable));
+        }
         const services = model.by_type.aws_apprunner_service?.length ?? 0;
+        single.evaluateRaw(model, params);
         expect(single.lastStats!.partitions).toBeGreaterThanOrEqual(services);
-        expect(digest(grouped.evaluateRaw(model, params))).toBe(expected);
       }
     }
   });
+
+  test("a neighbour service copied into another partition is examined only in its own (applicability unchanged)", () => {
+    const path = join(scratch, "neighbour.json");
+    writeFileSync(path, JSON.stringify(planJson(buildResources(6, 3, "flat").resources)));
+    const m = normalize(loadInputs([path])[0]!);
+    // svc0002's environment refers to svc0001: svc0001 is copied into svc0002's partition.
+    m.resources["aws_apprunner_service.svc0002"]!.refs["source_configuration.0.image_repository.0.image_configuration.0.runtime_environment_variables.PEER"] = [
+      "aws_apprunner_service.svc0001",
+    ];
+    const params = { ...whole.manifest.params, ...tightened };
+    const expected = whole.evaluateAll(m, params);
+    const got = single.evaluateAll(m, params);
+    expect(single.lastStats!.partitions).toBeGreaterThan(1);
+    expect(digest(got.findings)).toBe(digest(expected.findings));
+    expect(sortedApplicable(got.applicable)).toEqual(sortedApplicable(expected.applicable));
+  });
+
+  test("a model with nothing to partition still gets the model-level answers (refusal, applicability)", () => {
+    const path = join(scratch, "empty.json");
+    writeFileSync(path, JSON.stringify(planJson([])));
+    const m = normalize(loadInputs([path])[0]!);
+    const expected = whole.evaluateAll(m, {});
+    const got = single.evaluateAll(m, {});
+    expect(got.findings.map((f) => f.resource)).toEqual(["data.apprunner_guard.params"]);
+    expect(digest(got.findings)).toBe(digest(expected.findings));
+    expect(sortedApplicable(got.applicable)).toEqual(sortedApplicable(expected.applicable));
+  });
 });
+
+/** Applicability with each rule's addresses sorted (null stays null: the bundle did not say). */
+function sortedApplicable(applicable: Record<string, string[]> | null): Record<string, string[]> | null {
+  if (applicable === null) return null;
+  return Object.fromEntries(Object.keys(applicable).sort().map((k) => [k, [...applicable[k]!].sort()]));
+}
 
 describe("what a partition carries", () => {
   const named = namedTypesOf(readFileSync(join(policyDistDir, "policy.wasm")));

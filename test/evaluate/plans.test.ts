@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
@@ -99,6 +99,13 @@ const expected: Record<string, string[]> = {
     ...noTracingNoKms("aws_apprunner_service.notify"),
   ],
 };
+expected["audit-parity-fail.json"] = [
+  "AR-NET-001 aws_apprunner_service.catalog",
+  "AR-OPS-004 aws_apprunner_service.catalog",
+  ...noTracingNoKms("aws_apprunner_service.catalog"),
+];
+expected["audit-parity-pass.json"] = noTracingNoKms("aws_apprunner_service.ledger");
+expected["audit-dual-stack.json"] = noTracingNoKms("aws_apprunner_service.storefront");
 expected["opentofu-modules.json"] = expected["modules.json"]!;
 expected["opentofu-replace-and-delete.json"] = expected["replace-and-delete.json"]!;
 
@@ -162,5 +169,52 @@ describe("★ rules fire on plan JSON where the value they need is unknown until
 
   test("AR-NET-002: ports from variables are known in a plan, so the rule fires although the configuration only references var.port", async () => {
     expect(await pairs(plansDir("insecure-network.json"))).toContain("AR-NET-002 aws_apprunner_service.bastion");
+  });
+});
+
+describe("AWS Config parity rules on real plans, switched on by config", () => {
+  const PARITY = ["AR-NET-005", "AR-NET-006", "AR-NET-007", "AR-OPS-004", "AR-OPS-005"];
+  let config: string;
+  const check = (name: string) => runCheck({ paths: [plansDir(name)], configPath: config, now: new Date("2026-11-23T00:00:00Z") });
+  const parityPairs = async (name: string) =>
+    [...new Set((await check(name)).findings.filter((f) => PARITY.includes(f.rule_id)).map((f) => `${f.rule_id} ${f.resource}`))].sort();
+
+  beforeAll(() => {
+    config = tempJson({
+      params: { require_vpc_egress: true, require_private_ingress: true, ip_address_type: "DUAL_STACK", vpc_connector_required_tags: ["Environment", "Owner"] },
+    });
+  });
+
+  test("audit-parity-fail breaks every parity rule", async () => {
+    expect(await parityPairs("audit-parity-fail.json")).toEqual([
+      "AR-NET-005 aws_apprunner_service.catalog",
+      "AR-NET-006 aws_apprunner_service.catalog",
+      "AR-NET-007 aws_apprunner_service.catalog",
+      "AR-OPS-004 aws_apprunner_service.catalog",
+      "AR-OPS-005 aws_apprunner_vpc_connector.db",
+    ]);
+  });
+
+  test("audit-parity-pass passes them, the connector's Owner coming from default_tags (tags_all); private: AR-NET-001/007 not-applicable", async () => {
+    expect(await parityPairs("audit-parity-pass.json")).toEqual([]);
+    const report = await check("audit-parity-pass.json");
+    const status = (rule: string, resource: string) => report.evaluations.find((e) => e.rule_id === rule && e.resource === resource)?.status;
+    for (const rule of ["AR-NET-005", "AR-NET-006", "AR-OPS-004"]) expect(status(rule, "aws_apprunner_service.ledger"), rule).toBe("pass");
+    expect(status("AR-OPS-005", "aws_apprunner_vpc_connector.egress")).toBe("pass");
+    expect(status("AR-NET-001", "aws_apprunner_service.ledger")).toBe("not-applicable");
+    expect(status("AR-NET-007", "aws_apprunner_service.ledger")).toBe("not-applicable");
+  });
+
+  test("audit-dual-stack passes AR-NET-007 (and, being public, breaks AR-NET-005/006)", async () => {
+    expect(await parityPairs("audit-dual-stack.json")).toEqual(["AR-NET-005 aws_apprunner_service.storefront", "AR-NET-006 aws_apprunner_service.storefront"]);
+  });
+
+  test("with default parameters the optional parity rules examine nothing (not-applicable everywhere)", async () => {
+    const report = await runCheck({ paths: [plansDir("audit-parity-fail.json")], now: new Date("2026-11-23T00:00:00Z") });
+    for (const rule of ["AR-NET-005", "AR-NET-006", "AR-NET-007", "AR-OPS-005"]) {
+      const rows = report.evaluations.filter((e) => e.rule_id === rule);
+      expect(rows.length, rule).toBeGreaterThan(0);
+      expect(new Set(rows.map((e) => e.status)), rule).toEqual(new Set(["not-applicable"]));
+    }
   });
 });

@@ -3,7 +3,9 @@
 //
 // Layout per rule: examples/rules/<area>/<rule>/fail.*.json and pass.*.json (at least fail.tf.json and
 // pass.tf.json), and expected.json there mapping each example file to the exact, sorted set of rule
-// ids it produces. A fail example must produce its own rule; a pass example must not.
+// ids it produces. A fail example must produce its own rule; a pass example must not. A rule that is off
+// by default (an optional AWS Config parity rule) has params.json there: the parameters, over the
+// defaults, that its examples run with.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -70,7 +72,13 @@ beforeAll(async () => {
   engine = await PolicyEngine.load();
 });
 
-function ruleIdsOf(path: string): string[] {
+function paramsOf(rule: ManifestRule): Record<string, unknown> {
+  const file = join(examplesDir(rule), "params.json");
+  const extra = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : {};
+  return { ...engine.manifest.params, ...extra };
+}
+
+function ruleIdsOf(path: string, params: Record<string, unknown> = engine.manifest.params): string[] {
   const inputs = loadInputs([path]);
   expect(inputs).toHaveLength(1);
   const input = inputs[0]!;
@@ -78,7 +86,7 @@ function ruleIdsOf(path: string): string[] {
   const model = normalize(input);
   const valid = validate(model);
   expect(valid, `${path}: model does not match input-model.schema.json: ${describeFirstError(validate.errors)}`).toBe(true);
-  const findings = engine.evaluate(model, engine.manifest.params);
+  const findings = engine.evaluate(model, params);
   return [...new Set(findings.map((f) => f.rule_id))].sort();
 }
 
@@ -124,7 +132,7 @@ describe.each(rules.map((r) => [r.id, r] as const))("%s examples", (id, rule) =>
   test("fail example produces exactly its expected rule ids (including this rule)", () => {
     const expected = expectedOf(rule);
     for (const file of exampleFiles(rule).filter((f) => f.startsWith("fail."))) {
-      const ids = ruleIdsOf(join(examplesDir(rule), file));
+      const ids = ruleIdsOf(join(examplesDir(rule), file), paramsOf(rule));
       expect(ids, `${file} must produce ${id}`).toContain(id);
       expect(ids, `${file}: rule ids differ from examples/expected.json`).toEqual(expected[file]);
     }
@@ -133,7 +141,7 @@ describe.each(rules.map((r) => [r.id, r] as const))("%s examples", (id, rule) =>
   test("pass example produces no finding for this rule (and exactly its expected rule ids)", () => {
     const expected = expectedOf(rule);
     for (const file of exampleFiles(rule).filter((f) => f.startsWith("pass."))) {
-      const ids = ruleIdsOf(join(examplesDir(rule), file));
+      const ids = ruleIdsOf(join(examplesDir(rule), file), paramsOf(rule));
       expect(ids, `${file} must not produce ${id}`).not.toContain(id);
       expect(ids, `${file}: rule ids differ from examples/expected.json`).toEqual(expected[file]);
     }

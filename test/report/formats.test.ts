@@ -45,9 +45,17 @@ describe("JSON report", () => {
     // every rule against every service it applies to, in each input
     expect(r.evaluations.filter((e) => e.rule_id === "AR-NET-002").map((e) => [e.resource, e.status])).toEqual([
       ["aws_apprunner_service.api", "fail"],
+      ["aws_apprunner_service.internal", "pass"],
       ["aws_apprunner_service.worker", "cannot-verify"],
       ["aws_apprunner_service.legacy", "pass"],
     ]);
+    // "pass" means examined and compliant: the private service is not-applicable to the WAF rule
+    const waf = (resource: string) => r.evaluations.find((e) => e.rule_id === "AR-NET-001" && e.resource === resource)?.status;
+    expect(waf("aws_apprunner_service.internal")).toBe("not-applicable");
+    expect(waf("aws_apprunner_service.worker")).toBe("waived");
+    expect(r.frameworks.map((f) => `${f.name} ${f.edition}`)).toEqual(expect.arrayContaining(["NIST SP 800-53 Rev. 5", "PCI DSS v4.0.1"]));
+    const ids = new Set(r.frameworks.map((f) => f.id));
+    for (const rule of r.rules) for (const m of rule.mappings) expect(ids, `${rule.id} maps to unknown framework ${m.framework}`).toContain(m.framework);
     expect(Object.values(r.summary.evaluations).reduce((a, b) => a + b, 0)).toBe(r.evaluations.length);
   });
 });
@@ -108,14 +116,16 @@ describe("JUnit XML", () => {
     expectValidJunit(renderers.junit(r), r);
   });
 
-  test("failures for findings, skipped for waived and cannot-verify, waiver problems in their own suite", () => {
+  test("failures for findings, skipped for waived, cannot-verify and not-applicable, waiver problems in their own suite", () => {
     const root = parseXml(renderers.junit(goldenReport()));
     const cases = all(root, "testsuite").flatMap((s) => all(s, "testcase"));
     const find = (classname: string, name: string) => cases.find((c) => c.attrs.classname === classname && c.attrs.name === name)!;
     expect(all(find("AR-NET-002", "aws_apprunner_service.api"), "failure")[0]!.attrs.type).toBe("high");
     expect(all(find("AR-NET-001", "aws_apprunner_service.api"), "skipped")[0]!.attrs.message).toMatch(/^waived until 2025-12-31 by platform-team/);
     expect(all(find("AR-NET-002", "aws_apprunner_service.worker"), "skipped")[0]!.attrs.message).toMatch(/^cannot verify/);
-    expect(find("AR-IAM-001", "aws_apprunner_service.api").children).toEqual([]);
+    expect(find("AR-NET-003", "aws_apprunner_service.internal").children).toEqual([]);
+    expect(all(find("AR-NET-001", "aws_apprunner_service.internal"), "skipped")[0]!.attrs.message).toMatch(/^not applicable/);
+    expect(all(find("AR-IAM-001", "aws_apprunner_service.api"), "skipped")[0]!.attrs.message).toMatch(/^not applicable/);
     const waivers = all(root, "testsuite").find((s) => s.attrs.name === "apprunner-guard waivers")!;
     expect(all(waivers, "testcase").map((c) => all(c, "failure")[0]?.attrs.type ?? "ok")).toEqual(["ok", "expired-waiver", "stale-waiver", "ok"]);
   });
@@ -156,6 +166,14 @@ describe("Markdown", () => {
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(md.slice(0, md.indexOf("<details>")).length).toBeLessThan(65_536); // GitHub's comment limit
+  });
+
+  test("the appendix lists the frameworks with editions; a private service is not applicable to the WAF rule", () => {
+    const md = renderers.markdown(goldenReport());
+    expect(md).toContain("| NIST SP 800-53 | Rev. 5 |");
+    expect(md).toContain("| PCI DSS | v4.0.1 |");
+    expect(md).toContain("| AR-NET-001 | `aws_apprunner_service.internal` | not applicable |");
+    expect(md).toContain("| AR-NET-001 | `aws_apprunner_service.worker` | waived |");
   });
 
   test("every control of every rule has a row in the appendix", () => {

@@ -12,6 +12,7 @@ const FILES: Record<Format, string> = {
   sarif: "report.sarif",
   junit: "report.junit.xml",
   markdown: "report.md",
+  html: "report.html",
   text: "report.txt",
   gitlab: "report.gitlab.json",
 };

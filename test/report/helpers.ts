@@ -14,7 +14,7 @@ import { fixtures, repoRoot } from "../helpers/paths.js";
  * Golden reports come from real inputs through the real loader and normalizer, with findings and rule
  * facts frozen in test/fixtures/reports (findings.json, rules.json with a fixed wasm sha256): a rebuilt
  * bundle or a reworded rule does not churn the goldens, while every renderer is pinned byte for byte.
- * The CLI tests run the real bundle.
+ * The CLI tests run the real bundle. applicable.json freezes, the same way, which resources each rule examined.
  */
 export const GOLDEN_NOW = new Date("2025-06-01T12:00:00Z");
 export const GOLDEN_INPUTS = ["test/fixtures/reports/stack.cdk.tf.json", "test/fixtures/reports/plan.json"];
@@ -26,6 +26,10 @@ export function frozenManifest(): RuleManifest {
 
 export function frozenFindings(): Record<string, RawFinding[]> {
   return JSON.parse(readFileSync(fixtures("reports", "findings.json"), "utf8")) as Record<string, RawFinding[]>;
+}
+
+export function frozenApplicable(): Record<string, Record<string, string[]>> {
+  return JSON.parse(readFileSync(fixtures("reports", "applicable.json"), "utf8")) as Record<string, Record<string, string[]>>;
 }
 
 export function withRuleFacts(raw: RawFinding[], manifest: RuleManifest): Finding[] {
@@ -42,12 +46,14 @@ export function goldenReport(overrides: Omit<Partial<BuildReportOptions>, "confi
   if (process.cwd() !== repoRoot) throw new Error(`run the tests from the repository root (cwd is ${process.cwd()})`);
   const manifest = frozenManifest();
   const raw = frozenFindings();
+  const applicable = frozenApplicable();
   const configPath = overrides.configPath === null ? undefined : (overrides.configPath ?? GOLDEN_CONFIG);
   const config = overrides.config ?? loadConfig(configPath);
   const checked = loadInputs(GOLDEN_INPUTS).map((input) => ({
     input,
     model: normalize(input),
     findings: withRuleFacts(raw[input.path] ?? [], manifest),
+    applicable: applicable[input.path] ?? null,
   }));
   return buildReport({
     checked,

@@ -33,7 +33,7 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       .option("fail-on", { choices: SEVERITIES, describe: "lowest severity that rejects the plan (default: fail_on in --config, else high)" })
       .option("config", { type: "string", describe: "config file: params and waivers (JSON)" })
       .option("sarif-category", { type: "string", describe: "SARIF automationDetails.id category for code scanning (default: apprunner-guard/<input paths>)" })
-      .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml and report.md into this folder" })
+      .option("report-dir", { type: "string", describe: "also write report.json, report.sarif, report.junit.xml, report.md and report.html into this folder" })
       .option("changes-only", {
         type: "boolean",
         default: false,

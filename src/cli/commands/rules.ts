@@ -30,13 +30,20 @@ export function runRulesCommand(args: ArgumentsCamelCase<RulesArgs>): CommandRes
   if (args.format === "json") {
     const doc = {
       rule_set_version: manifest.rule_set_version,
-      rules: rules.map((r) => ({ id: r.id, severity: r.severity, title: r.title, controls: r.controls, applies_to: r.applies_to })),
+      frameworks: manifest.frameworks ?? [],
+      rules: rules.map((r) => ({ id: r.id, severity: r.severity, title: r.title, controls: r.controls, mappings: r.mappings ?? [], applies_to: r.applies_to })),
     };
     return { stdout: JSON.stringify(doc, null, 2) + "\n", outcome: "ok" };
   }
   const rows = [["ID", "SEVERITY", "TITLE", "CONTROLS"], ...rules.map((r) => [r.id, r.severity, r.title, r.controls.join(", ")])];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join("  ").trimEnd());
+  const frameworks = manifest.frameworks ?? [];
+  if (frameworks.length > 0) {
+    lines.push("", "Frameworks (CONTROLS name a control of this edition):");
+    const width = Math.max(...frameworks.map((f) => f.short.length));
+    for (const f of frameworks) lines.push(`  ${f.short.padEnd(width)}  ${f.name}, ${f.edition}`);
+  }
   lines.push("", `${rules.length} rules · rule set ${manifest.rule_set_version} · apprunner-guard explain <RULE_ID> for details`);
   return { stdout: lines.join("\n") + "\n", outcome: "ok" };
 }

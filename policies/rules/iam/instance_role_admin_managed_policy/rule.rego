@@ -12,7 +12,11 @@
 # custom:
 #   id: AR-IAM-004
 #   severity: critical
-#   controls: ["NIST AC-6(7)", "CIS 1.16"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6(5)"}
+#     - {framework: cis-aws, control: "1.16"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Detach the managed policy and grant the instance role a customer policy listing
 #     only the actions and resources the application uses.
@@ -88,3 +92,6 @@ else := {concat("", ["allows ", a, " on any resource"]) |
 	some a in permission_writes
 	lib.grants_on_any(st, a)
 }
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")

@@ -71,6 +71,15 @@ test_pass_read_only_managed_policy if {
 	r == set()
 }
 
+# Applicability: services with an instance role (known ARN, unknown, or a ref); not "api2" without one.
+test_applicable_services_with_instance_role if {
+	svc := t.service_with_role({}, "app")
+	unknown := t.with_unknown(t.service("web", {}), [t.instance_role_path])
+	m := t.model([svc, unknown, t.service("api2", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}
+
 # By content: the attachment's copy of the managed policy's statements (from the snapshot).
 managed_statement(arn, via, index, actions, resources) := object.union(t.allow(via, index, actions, resources), {"managed_policy": arn})
 

@@ -8,7 +8,11 @@
 # custom:
 #   id: AR-IAM-001
 #   severity: critical
-#   controls: ["NIST AC-6", "CIS 1.16", "PCI 7.2.2", "SOC2 CC6.3"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: cis-aws, control: "1.16"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     List the actions the application calls (e.g. s3:GetObject) and the resources it
 #     calls them on; drop "*" actions and NotAction from the instance role's policies.
@@ -33,3 +37,6 @@ findings contains lib.statement_finding(sr, st, concat("", ["allows every action
 	lib.is_allow(st)
 	count(st.not_actions) > 0
 }
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")

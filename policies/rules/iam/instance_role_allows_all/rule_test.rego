@@ -68,3 +68,12 @@ test_pass_service_prefix_pattern if {
 	r := rule.findings with input as t.with_statements([t.allow("aws_iam_role_policy.app", 0, ["s*:*"], ["*"])])
 	r == set()
 }
+
+# Applicability: services with an instance role (known ARN, unknown, or a ref); not "api2" without one.
+test_applicable_services_with_instance_role if {
+	svc := t.service_with_role({}, "app")
+	unknown := t.with_unknown(t.service("web", {}), [t.instance_role_path])
+	m := t.model([svc, unknown, t.service("api2", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

@@ -9,7 +9,10 @@
 # custom:
 #   id: AR-IAM-003
 #   severity: high
-#   controls: ["NIST AC-6", "PCI 7.2.2"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Scope each statement to the ARNs the application uses (bucket/key prefix, table,
 #     queue, secret); keep Resource "*" only for actions AWS cannot scope (X-Ray,
@@ -69,5 +72,8 @@ any_arn_patterns(st) := [r |
 	some r in st.resources
 	lib.matches_any_arn(r)
 ]
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")
 
 service_scope(st) := concat("", ["Resource ", lib.q_list([r | some r in st.resources; lib.has_wildcard(r)])])

@@ -73,6 +73,15 @@ test_pass_service_wide_arn_pattern if {
 	r == set()
 }
 
+# Applicability: services with an instance role (known ARN, unknown, or a ref); not "api2" without one.
+test_applicable_services_with_instance_role if {
+	svc := t.service_with_role({}, "app")
+	unknown := t.with_unknown(t.service("web", {}), [t.instance_role_path])
+	m := t.model([svc, unknown, t.service("api2", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}
+
 # A pattern that covers the action's whole resource space (from the services' ARN formats).
 test_fail_pattern_covering_service if {
 	st := object.union(t.allow("aws_iam_role_policy.app", 0, ["s3:getobject", "iam:passrole", "xray:puttracesegments"], ["arn:aws:s3:::*/*"]), {"any_resource_services": ["s3"]})

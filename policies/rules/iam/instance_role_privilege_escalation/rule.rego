@@ -11,7 +11,10 @@
 # custom:
 #   id: AR-IAM-005
 #   severity: critical
-#   controls: ["NIST AC-6(10)"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6(10)"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Remove IAM write, sts:AssumeRole on "*" and App Runner service management actions
 #     from the instance role; if the application must pass a role, scope iam:PassRole to
@@ -81,3 +84,6 @@ create_service(st, statements) := {"apprunner:createservice together with iam:pa
 	some other in statements
 	lib.grants(other, "iam:passrole")
 }
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")

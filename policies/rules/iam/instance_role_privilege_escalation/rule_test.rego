@@ -101,6 +101,15 @@ test_pass_pass_role_with_named_service if {
 	r == set()
 }
 
+# Applicability: services with an instance role (known ARN, unknown, or a ref); not "api2" without one.
+test_applicable_services_with_instance_role if {
+	svc := t.service_with_role({}, "app")
+	unknown := t.with_unknown(t.service("web", {}), [t.instance_role_path])
+	m := t.model([svc, unknown, t.service("api2", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}
+
 # Conditions that do not scope iam:PassRole to named services.
 test_fail_pass_role_conditions_that_do_not_scope if {
 	every cond in [

@@ -7,7 +7,10 @@
 # custom:
 #   id: AR-IAM-002
 #   severity: high
-#   controls: ["NIST AC-6(1)", "PCI 7.2.2"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Replace each wildcard with the exact actions the application calls, or list a
 #     deliberate wildcard in allowed_action_wildcards in the apprunner-guard config.
@@ -36,3 +39,6 @@ offending(a) if {
 	not lib.matches_every_action(a)
 	not lower(a) in allowed
 }
+
+# Applies to services with an instance role (a service without one has no permissions to check).
+applicable := lib.services_with_role("instance")

@@ -9,7 +9,10 @@
 # custom:
 #   id: AR-IAM-007
 #   severity: medium
-#   controls: ["NIST AC-5", "NIST AC-6"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-5"}
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Give the service two roles: an access role trusted by build.apprunner.amazonaws.com
 #     with only AWSAppRunnerServicePolicyForECRAccess, and an instance role trusted by
@@ -69,3 +72,6 @@ findings contains lib.finding(
 	some m in input.iam.roles[sr.role].managed_policy_arns
 	not regex.match(ecr_access_policy_regex, m.arn)
 }
+
+# Applies to services with an access role (private ECR images); others have nothing to separate.
+applicable := lib.services_with_role("access")

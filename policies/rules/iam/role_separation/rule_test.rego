@@ -91,3 +91,11 @@ test_pass_separate_roles_pull_only if {
 	r := rule.findings with input as two_roles("access", t.role([pull, deny], [ecr_policy], [], []))
 	r == set()
 }
+
+# Applicability: services with an access role only.
+test_applicable_services_with_access_role if {
+	access := t.service("web", {"source_configuration": [{"authentication_configuration": [{"access_role_arn": "arn:aws:iam::1:role/pull"}]}]})
+	m := t.model([t.service_with_role({}, "app"), access], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.web"}
+}

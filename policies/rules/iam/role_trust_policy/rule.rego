@@ -7,7 +7,10 @@
 # custom:
 #   id: AR-IAM-006
 #   severity: high
-#   controls: ["NIST AC-6", "NIST IA-9"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: nist-800-53, control: "IA-9"}
+#     - {framework: soc2, control: "CC6.1"}
 #   remediation: >-
 #     Make the role's assume_role_policy a single Allow of sts:AssumeRole to the Service
 #     principal tasks.apprunner.amazonaws.com (instance role) or build.apprunner.amazonaws.com
@@ -56,3 +59,6 @@ expected_pair(kind, p, expected) if {
 trust_attribute(via) := "assume_role_policy" if lib.type_of(via) == "aws_iam_role"
 
 trust_attribute(via) := lib.policy_attribute(via) if lib.type_of(via) != "aws_iam_role"
+
+# Applies to services with an instance or an access role.
+applicable := lib.services_with_role("instance") | lib.services_with_role("access")

@@ -72,3 +72,11 @@ test_pass_deny_statement if {
 	r := rule.findings with input as with_trust(array.concat(t.apprunner_trust, [st]))
 	r == set()
 }
+
+# Applicability: services with an instance or an access role.
+test_applicable_services_with_a_role if {
+	access := t.service("web", {"source_configuration": [{"authentication_configuration": [{"access_role_arn": "arn:aws:iam::1:role/pull"}]}]})
+	m := t.model([t.service_with_role({}, "app"), access, t.service("none", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

@@ -9,7 +9,7 @@
 # custom:
 #   id: AR-META-001
 #   severity: medium
-#   controls: []
+#   mappings: []
 #   remediation: >-
 #     Check a complete Terraform plan (terraform show -json, without -target) rather than cdktf
 #     output where values come from data sources or variables; reference resources directly
@@ -78,8 +78,12 @@ findings contains meta(
 }
 
 # Single service values that rules need, unknown until apply (refs cannot supply them).
+# Rules that are off (optional rules whose parameter is unset) are left out: nothing to block.
 service_values := {
-	lib.public_path: ["AR-NET-001", "AR-NET-004"],
+	lib.public_path: ["AR-NET-001", "AR-NET-004", "AR-NET-006", "AR-NET-007"],
+	"network_configuration.0.egress_configuration.0.egress_type": ["AR-NET-005"],
+	"network_configuration.0.ip_address_type": ["AR-NET-007"],
+	"health_check_configuration.0.unhealthy_threshold": ["AR-OPS-004"],
 	concat(".", [lib.image_configuration_path, "port"]): ["AR-NET-002"],
 	concat(".", [lib.code_configuration_values_path, "port"]): ["AR-NET-002"],
 	"health_check_configuration.0.protocol": ["AR-NET-003"],
@@ -101,8 +105,10 @@ map_values := {
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply", lib.unknown_reason(svc, path)]), rules, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some path, rules in service_values
+	some path, all in service_values
 	lib.is_unknown(svc, path)
+	rules := lib.enabled_rules(all)
+	count(rules) > 0
 	not settled_by_visible_part(svc, path)
 }
 
@@ -154,6 +160,26 @@ findings contains meta(s, e.path, concat("", ["the value of ", lib.q(e.name), " 
 	count(lib.refs_at(svc, e.path)) == 0
 }
 
+# A VPC connector whose tags are unknown until apply while AR-OPS-005 requires tags the known ones lack.
+findings contains meta(c, "tags", concat("", ["the tags of ", c, " are unknown until apply"]), ["AR-OPS-005"], [c]) if {
+	lib.rule_enabled("AR-OPS-005")
+	some c in lib.of_type("aws_apprunner_vpc_connector")
+	res := input.resources[c]
+	lib.tags_unknown(res)
+	not connector_tags_known_enough(res)
+}
+
+connector_tags_known_enough(res) if {
+	required := lib.param("vpc_connector_required_tags")
+	count(required) > 0
+	count(lib.missing_tags(res, required)) == 0
+}
+
+connector_tags_known_enough(res) if {
+	count(lib.param("vpc_connector_required_tags")) == 0
+	count(lib.user_tag_keys(res)) > 0
+}
+
 # Associations whose target is unknown and not linked to anything.
 linking := {
 	"aws_wafv2_web_acl_association": {"attribute": "resource_arn", "rules": ["AR-NET-001"]},
@@ -197,14 +223,18 @@ findings contains meta(
 	reason := svc.unseen_consumers.aws_apprunner_vpc_ingress_connection
 }
 
+# Every service is examined for values the rules cannot know.
+applicable := lib.all_services
+
 # The plan does not show everything Terraform will do (-target, complete: false, errored: true): what
 # it leaves out may be exactly what a rule needs, so every rule is blocked for every service.
-all_rules := [
+# Optional rules that are off (their parameter unset) are left out.
+all_rules := lib.enabled_rules([
 	"AR-IAM-001", "AR-IAM-002", "AR-IAM-003", "AR-IAM-004", "AR-IAM-005", "AR-IAM-006", "AR-IAM-007",
-	"AR-NET-001", "AR-NET-002", "AR-NET-003", "AR-NET-004",
-	"AR-OPS-001", "AR-OPS-002", "AR-OPS-003",
+	"AR-NET-001", "AR-NET-002", "AR-NET-003", "AR-NET-004", "AR-NET-005", "AR-NET-006", "AR-NET-007",
+	"AR-OPS-001", "AR-OPS-002", "AR-OPS-003", "AR-OPS-004", "AR-OPS-005",
 	"AR-SEC-001", "AR-SEC-002", "AR-SEC-003", "AR-SEC-004",
-]
+])
 
 findings contains meta(
 	min(lib.services),

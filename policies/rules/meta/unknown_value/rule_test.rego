@@ -136,6 +136,56 @@ test_pass_opaque_map_linked_to_secrets_manager if {
 	r == set()
 }
 
+# Applicability: every service.
+test_applicable_every_service if {
+	a := rule.applicable with input as t.model([t.service("api", {}), t.service("web", {})], {})
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}
+
+# Optional rules are blocked only while they are on.
+test_fail_unknown_egress_blocks_vpc_egress_when_required if {
+	path := "network_configuration.0.egress_configuration.0.egress_type"
+	svc := t.with_unknown(t.service("api", {}), [path])
+	r := rule.findings with input as t.model([svc], {}) with data.apprunner_guard.params.require_vpc_egress as true
+	r == {expected(api, path, concat("", [path, " of aws_apprunner_service.api is unknown until apply: cannot verify AR-NET-005"]), [api])}
+	off := rule.findings with input as t.model([svc], {}) with data.apprunner_guard.params.require_vpc_egress as false
+	off == set()
+}
+
+test_fail_unknown_ingress_blocks_enabled_optional_rules if {
+	svc := t.with_unknown(t.service("api", {}), ["network_configuration.0.ingress_configuration.0.is_publicly_accessible"])
+	r := rule.findings with input as t.model([svc], {})
+		with data.apprunner_guard.params.require_private_ingress as true
+		with data.apprunner_guard.params.ip_address_type as "DUAL_STACK"
+	some f in r
+	f.blocks == ["AR-NET-001", "AR-NET-004", "AR-NET-006", "AR-NET-007"]
+}
+
+connector(tags, unknown) := t.with_unknown(t.resource("aws_apprunner_vpc_connector", "main", {"tags": tags, "tags_all": null}), unknown)
+
+connector_meta := {expected("aws_apprunner_vpc_connector.main", "tags", "the tags of aws_apprunner_vpc_connector.main are unknown until apply: cannot verify AR-OPS-005", ["aws_apprunner_vpc_connector.main"])}
+
+test_fail_connector_tags_unknown_when_required if {
+	r := rule.findings with input as t.model([connector({"Environment": "prod"}, ["tags_all"])], {})
+		with data.apprunner_guard.params.vpc_connector_required_tags as ["Owner"]
+	r == connector_meta
+	anyone := rule.findings with input as t.model([connector({}, ["tags_all"])], {})
+		with data.apprunner_guard.params.vpc_connector_required_tags as []
+	anyone == connector_meta
+}
+
+test_pass_connector_tags_known_enough if {
+	r := rule.findings with input as t.model([connector({"Owner": "net"}, ["tags_all"])], {})
+		with data.apprunner_guard.params.vpc_connector_required_tags as ["Owner"]
+	r == set()
+	anyone := rule.findings with input as t.model([connector({"Owner": "net"}, ["tags_all"])], {})
+		with data.apprunner_guard.params.vpc_connector_required_tags as []
+	anyone == set()
+	off := rule.findings with input as t.model([connector({}, ["tags_all"])], {})
+		with data.apprunner_guard.params.vpc_connector_required_tags as null
+	off == set()
+}
+
 # A value set in a dynamic block: the reason the model records is named in the message.
 test_fail_role_arn_in_dynamic_block_names_the_reason if {
 	svc := object.union(
@@ -146,7 +196,7 @@ test_fail_role_arn_in_dynamic_block_names_the_reason if {
 	r == {expected(api, t.instance_role_path, concat("", ["instance role ARN of aws_apprunner_service.api is unknown until apply and not linked to an aws_iam_role in the input (it is set in a dynamic block): cannot verify ", instance_rules]), [api])}
 }
 
-all_rules := "AR-IAM-001, AR-IAM-002, AR-IAM-003, AR-IAM-004, AR-IAM-005, AR-IAM-006, AR-IAM-007, AR-NET-001, AR-NET-002, AR-NET-003, AR-NET-004, AR-OPS-001, AR-OPS-002, AR-OPS-003, AR-SEC-001, AR-SEC-002, AR-SEC-003, AR-SEC-004"
+all_rules := "AR-IAM-001, AR-IAM-002, AR-IAM-003, AR-IAM-004, AR-IAM-005, AR-IAM-006, AR-IAM-007, AR-NET-001, AR-NET-002, AR-NET-003, AR-NET-004, AR-OPS-001, AR-OPS-002, AR-OPS-003, AR-OPS-004, AR-SEC-001, AR-SEC-002, AR-SEC-003, AR-SEC-004"
 
 test_fail_incomplete_plan_blocks_every_rule_once if {
 	m := object.union(t.model([t.service("b", {}), t.service("a", {})], {}), {"source": {"incomplete": "the plan errored (errored: true)"}})

@@ -7,7 +7,9 @@
 # custom:
 #   id: AR-NET-003
 #   severity: medium
-#   controls: ["NIST SI-4"]
+#   mappings:
+#     - {framework: nist-800-53, control: "SI-4"}
+#     - {framework: soc2, control: "CC7.2"}
 #   remediation: >-
 #     Set health_check_configuration { protocol = "HTTP", path = "/healthz" } with a path that
 #     checks the application's dependencies.
@@ -44,3 +46,6 @@ findings contains lib.finding(s, path_path, concat("", [s, " checks health over 
 	object.get(hc, "path", "") == ""
 	not lib.is_unknown(svc, path_path)
 }
+
+# Every service has a health check (TCP when none is set).
+applicable := lib.all_services

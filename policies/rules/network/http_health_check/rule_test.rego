@@ -43,3 +43,9 @@ test_pass_unknown_values_left_to_meta if {
 	r := rule.findings with input as t.model([svc, svc2], {})
 	r == set()
 }
+
+# Applicability: every service.
+test_applicable_every_service if {
+	a := rule.applicable with input as t.model([t.service("api", {}), t.service("web", {})], {})
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

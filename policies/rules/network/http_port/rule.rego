@@ -8,7 +8,11 @@
 # custom:
 #   id: AR-NET-002
 #   severity: high
-#   controls: ["NIST CM-7", "NIST SC-7"]
+#   mappings:
+#     - {framework: nist-800-53, control: "CM-7"}
+#     - {framework: nist-800-53, control: "SC-7"}
+#     - {framework: pci-dss, control: "1.2.5"}
+#     - {framework: soc2, control: "CC6.6"}
 #   remediation: >-
 #     Serve HTTP on an application port such as 8080 and set image_configuration { port = "8080" };
 #     App Runner exposes only HTTP(S), so a database or SSH port signals the wrong workload.
@@ -59,3 +63,6 @@ format_port(port) := format_int(port, 10) if {
 	port >= 0
 	port < 100000
 }
+
+# Every service listens on a port (8080 when none is set).
+applicable := lib.all_services

@@ -72,3 +72,9 @@ test_pass_no_port if {
 	r := rule.findings with input as t.model([t.service("api", {})], {})
 	r == set()
 }
+
+# Applicability: every service.
+test_applicable_every_service if {
+	a := rule.applicable with input as t.model([t.service("api", {}), t.service("web", {})], {})
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

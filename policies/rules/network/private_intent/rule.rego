@@ -8,7 +8,10 @@
 # custom:
 #   id: AR-NET-004
 #   severity: high
-#   controls: ["NIST SC-7", "SOC2 CC6.6"]
+#   mappings:
+#     - {framework: nist-800-53, control: "SC-7"}
+#     - {framework: nist-800-53, control: "AC-4"}
+#     - {framework: soc2, control: "CC6.6"}
 #   remediation: >-
 #     Set network_configuration { ingress_configuration { is_publicly_accessible = false } } and add an
 #     aws_apprunner_vpc_ingress_connection (with an interface VPC endpoint for apprunner.requests).
@@ -61,4 +64,15 @@ findings contains lib.finding(
 	svc := input.resources[s]
 	lib.tags(svc)[internal_tag[0]] == concat("=", array.slice(internal_tag, 1, count(internal_tag)))
 	lib.is_public(svc)
+}
+
+# Applies to services that are private or tagged internal.
+applicable contains s if {
+	some s in lib.services
+	lib.is_private(input.resources[s])
+}
+
+applicable contains s if {
+	some s in lib.services
+	lib.tags(input.resources[s])[internal_tag[0]] == concat("=", array.slice(internal_tag, 1, count(internal_tag)))
 }

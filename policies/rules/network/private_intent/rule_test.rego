@@ -48,6 +48,14 @@ test_pass_public_not_tagged_internal if {
 	r == set()
 }
 
+# Applicability: private services and services tagged internal.
+test_applicable_private_or_internal if {
+	private := t.service("private", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	internal := t.service("internal", {"tags": {"Exposure": "internal"}})
+	a := rule.applicable with input as t.model([private, internal, t.service("public", {})], {})
+	a == {"aws_apprunner_service.private", "aws_apprunner_service.internal"}
+}
+
 # cdktf: the ARN is exported to a stack that is not in the input; AR-META-001 says cannot-verify instead.
 test_pass_connection_in_unseen_stack if {
 	svc := object.union(t.service("api", private), {"unseen_consumers": {"aws_apprunner_vpc_ingress_connection": "its ARN is exported to stack \"net\""}})

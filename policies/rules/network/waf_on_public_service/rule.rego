@@ -9,7 +9,10 @@
 # custom:
 #   id: AR-NET-001
 #   severity: high
-#   controls: ["PCI 6.4.2", "NIST SC-7", "SOC2 CC6.6"]
+#   mappings:
+#     - {framework: nist-800-53, control: "SC-7"}
+#     - {framework: pci-dss, control: "6.4.2"}
+#     - {framework: soc2, control: "CC6.6"}
 #   remediation: >-
 #     Add an aws_wafv2_web_acl (REGIONAL scope, AWS managed rule groups) and an
 #     aws_wafv2_web_acl_association with resource_arn = the service's arn (a direct reference,
@@ -52,3 +55,6 @@ protected(s, _) if {
 }
 
 protected(_, svc) if svc.values.arn in associated_arns
+
+# Applies to public services only: a private service is not-applicable, not a pass.
+applicable := lib.public_services

@@ -64,6 +64,13 @@ test_pass_ingress_unknown_left_to_meta if {
 	r == set()
 }
 
+# Applicability: public services only; a private one is not-applicable (not a pass).
+test_applicable_public_services_only if {
+	private := t.service("internal", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
+	a := rule.applicable with input as t.model([t.service("api", {}), private], {})
+	a == {"aws_apprunner_service.api"}
+}
+
 # cdktf: the ARN is exported to a stack that is not in the input; AR-META-001 says cannot-verify instead.
 test_pass_protection_in_unseen_stack if {
 	svc := object.union(t.service("api", {}), {"unseen_consumers": {"aws_wafv2_web_acl_association": "its ARN is exported to stack \"edge\""}})

@@ -8,7 +8,10 @@
 # custom:
 #   id: AR-OPS-002
 #   severity: medium
-#   controls: ["NIST CM-2", "NIST SI-7"]
+#   mappings:
+#     - {framework: nist-800-53, control: "CM-2"}
+#     - {framework: nist-800-53, control: "SI-7"}
+#     - {framework: soc2, control: "CC8.1"}
 #   remediation: >-
 #     Deploy an immutable reference: image_identifier = "<repo>@sha256:<digest>" or a release tag
 #     (with ECR tag immutability), never "latest" or an untagged repository.
@@ -38,4 +41,10 @@ pinned(image) if {
 	parts := split(last, ":")
 	count(parts) == 2
 	not parts[1] in {"", "latest"}
+}
+
+# Applies to services deployed from an image (a code repository service has no image to pin).
+applicable contains s if {
+	some s in lib.services
+	input.resources[s].values.source_configuration[0].image_repository[0]
 }

@@ -31,3 +31,11 @@ test_pass_tag if {
 	r := rule.findings with input as with_image("123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2")
 	r == set()
 }
+
+# Applicability: services deployed from an image.
+test_applicable_image_services if {
+	image := t.service("api", {"source_configuration": [{"image_repository": [{"image_identifier": "x:1"}]}]})
+	code := t.service("docs", {"source_configuration": [{"code_repository": [{"repository_url": "https://github.com/x/y"}]}]})
+	a := rule.applicable with input as t.model([image, code], {})
+	a == {"aws_apprunner_service.api"}
+}

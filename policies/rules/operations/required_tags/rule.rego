@@ -7,7 +7,12 @@
 # custom:
 #   id: AR-OPS-003
 #   severity: low
-#   controls: ["NIST CM-8"]
+#   mappings:
+#     - {framework: nist-800-53, control: "CM-8"}
+#     - {framework: pci-dss, control: "12.5.1"}
+#     - {framework: soc2, control: "CC6.1"}
+#     - {framework: aws-config, control: "apprunner-service-tagged"}
+#     - {framework: security-hub, control: "AppRunner.1"}
 #   remediation: >-
 #     Add the tags to the service (tags = { Environment = "prod", Owner = "team-x" }) or to the
 #     provider's default_tags.
@@ -25,3 +30,8 @@ findings contains lib.finding(s, "tags", concat("", [s, " lacks the required tag
 	not lib.is_unknown(svc, concat(".", ["tags", tag]))
 	not lib.is_unknown(svc, concat(".", ["tags_all", tag]))
 }
+
+# Applies to every service while required_tags lists a tag.
+applicable := lib.all_services if count(lib.param("required_tags")) > 0
+
+else := set()

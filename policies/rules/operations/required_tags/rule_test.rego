@@ -31,3 +31,12 @@ test_pass_unknown_tag_values if {
 	r := rule.findings with input as t.model([svc, svc2], {})
 	r == set()
 }
+
+# Applicability: every service, unless required_tags is empty.
+test_applicable_every_service_unless_no_tag_required if {
+	m := t.model([t.service("api", {})], {})
+	a := rule.applicable with input as m with data.apprunner_guard.params.required_tags as ["Owner"]
+	a == {"aws_apprunner_service.api"}
+	b := rule.applicable with input as m with data.apprunner_guard.params.required_tags as []
+	b == set()
+}

@@ -7,7 +7,11 @@
 # custom:
 #   id: AR-OPS-001
 #   severity: medium
-#   controls: ["NIST AU-12", "NIST SI-4", "SOC2 CC7.2"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AU-12"}
+#     - {framework: nist-800-53, control: "SI-4"}
+#     - {framework: soc2, control: "CC7.2"}
+#     - {framework: aws-config, control: "apprunner-service-observability-enabled"}
 #   remediation: >-
 #     Add an aws_apprunner_observability_configuration with trace_configuration { vendor = "AWSXRAY" } and set
 #     observability_configuration { observability_enabled = true, observability_configuration_arn = its arn }.
@@ -42,3 +46,6 @@ findings contains lib.finding(
 	not input.resources[c].values.trace_configuration[0].vendor == "AWSXRAY"
 	not lib.is_unknown(input.resources[c], "trace_configuration.0.vendor")
 }
+
+# Every service can be traced.
+applicable := lib.all_services

@@ -7,7 +7,11 @@
 # custom:
 #   id: AR-SEC-004
 #   severity: medium
-#   controls: ["NIST SC-28(1)", "NIST SC-12", "PCI 3.5.1"]
+#   mappings:
+#     - {framework: nist-800-53, control: "SC-28(1)"}
+#     - {framework: nist-800-53, control: "SC-12"}
+#     - {framework: pci-dss, control: "3.5.1"}
+#     - {framework: soc2, control: "CC6.1"}
 #   remediation: >-
 #     Create an aws_kms_key with rotation enabled and set encryption_configuration { kms_key = aws_kms_key.x.arn }.
 #   applies_to: ["aws_apprunner_service"]
@@ -28,3 +32,6 @@ findings contains lib.finding(
 	not svc.values.encryption_configuration[0].kms_key
 	not lib.is_unknown(svc, kms_path)
 }
+
+# Every service stores data at rest.
+applicable := lib.all_services

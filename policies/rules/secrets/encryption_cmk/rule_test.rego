@@ -23,3 +23,9 @@ test_pass_kms_key_unknown if {
 	r := rule.findings with input as t.model([svc], {})
 	r == set()
 }
+
+# Applicability: every service.
+test_applicable_every_service if {
+	a := rule.applicable with input as t.model([t.service("api", {}), t.service("web", {})], {})
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

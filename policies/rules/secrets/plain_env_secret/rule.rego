@@ -10,7 +10,10 @@
 # custom:
 #   id: AR-SEC-001
 #   severity: critical
-#   controls: ["NIST IA-5(7)", "PCI 8.6.2", "SOC2 CC6.1"]
+#   mappings:
+#     - {framework: nist-800-53, control: "IA-5(7)"}
+#     - {framework: pci-dss, control: "8.6.2"}
+#     - {framework: soc2, control: "CC6.1"}
 #   remediation: >-
 #     Store the value in AWS Secrets Manager and inject it with runtime_environment_secrets
 #     (the secret's ARN), granting the instance role secretsmanager:GetSecretValue on that ARN.
@@ -73,6 +76,9 @@ findings contains lib.finding(
 	not lib.secret_like(e.name)
 	some r in lib.refs_of_types(svc, e.path, secret_source_types)
 }
+
+# Applies to services that set plain environment variables.
+applicable := lib.services_injecting("runtime_environment_variables")
 
 findings contains lib.finding(
 	s,

@@ -84,6 +84,15 @@ test_pass_unknown_value_from_non_secret if {
 	r == set()
 }
 
+image(name, attr, m) := t.service(name, {"source_configuration": [{"image_repository": [{"image_identifier": "x:1", "image_configuration": [object.union({"port": "8080"}, {attr: m})]}]}]})
+
+# Applicability: services that set plain environment variables.
+test_applicable_services_with_variables if {
+	m := t.model([image("api", "runtime_environment_variables", {"LOG": "1"}), t.service("web", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api"}
+}
+
 test_fail_url_with_empty_user_and_password if {
 	r := rule.findings with input as with_env({"CACHE_URL": "redis://:hunter2@cache.internal:6379"})
 	r == {expected("CACHE_URL", `aws_apprunner_service.api sets "CACHE_URL" in plain runtime_environment_variables to a value that looks like a URL with a password`, ["aws_apprunner_service.api"])}

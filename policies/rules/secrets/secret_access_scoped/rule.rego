@@ -8,7 +8,11 @@
 # custom:
 #   id: AR-SEC-003
 #   severity: high
-#   controls: ["NIST AC-6", "NIST SC-28"]
+#   mappings:
+#     - {framework: nist-800-53, control: "AC-6"}
+#     - {framework: nist-800-53, control: "SC-28"}
+#     - {framework: pci-dss, control: "7.2.2"}
+#     - {framework: soc2, control: "CC6.3"}
 #   remediation: >-
 #     Grant secretsmanager:GetSecretValue (or ssm:GetParameters) on exactly the ARNs listed in
 #     runtime_environment_secrets, plus kms:Decrypt on their customer managed key if any.
@@ -115,3 +119,6 @@ covers(st, arn) if {
 
 # A Secrets Manager reference may carry ":json-key:version-stage:version-id"; the secret ARN is the first 7 fields.
 secret_arn(v) := concat(":", array.slice(split(v, ":"), 0, 7))
+
+# Applies to services that inject secrets or have an instance role (which could read any secret).
+applicable := lib.services_injecting("runtime_environment_secrets") | lib.services_with_role("instance")

@@ -149,3 +149,13 @@ test_pass_secret_injected_with_role_unknown_until_apply if {
 	r := rule.findings with input as t.model([unknown_role], {})
 	r == set()
 }
+
+image(name, attr, m) := t.service(name, {"source_configuration": [{"image_repository": [{"image_identifier": "x:1", "image_configuration": [object.union({"port": "8080"}, {attr: m})]}]}]})
+
+# Applicability: services that inject secrets or have an instance role.
+test_applicable_secrets_or_instance_role if {
+	secrets := image("web", "runtime_environment_secrets", {"DB": "arn:aws:secretsmanager:us-east-1:1:secret:db"})
+	m := t.model([t.service_with_role({}, "app"), secrets, t.service("none", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api", "aws_apprunner_service.web"}
+}

@@ -9,7 +9,11 @@
 # custom:
 #   id: AR-SEC-002
 #   severity: high
-#   controls: ["NIST IA-5(7)", "NIST SC-28", "PCI 8.3.2"]
+#   mappings:
+#     - {framework: nist-800-53, control: "IA-5(7)"}
+#     - {framework: nist-800-53, control: "SC-28"}
+#     - {framework: pci-dss, control: "8.3.2"}
+#     - {framework: soc2, control: "CC6.1"}
 #   remediation: >-
 #     Move the value to an aws_secretsmanager_secret (with rotation where possible) and set
 #     the runtime_environment_secrets entry to the secret's ARN.
@@ -58,3 +62,6 @@ rejected(source) if {
 	source == "ssm"
 	not lib.param("allow_ssm_for_secret_names")
 }
+
+# Applies to services that inject secrets.
+applicable := lib.services_injecting("runtime_environment_secrets")

@@ -78,3 +78,12 @@ test_pass_opaque_map_with_secrets_manager if {
 	r := rule.findings with input as m
 	r == set()
 }
+
+image(name, attr, m) := t.service(name, {"source_configuration": [{"image_repository": [{"image_identifier": "x:1", "image_configuration": [object.union({"port": "8080"}, {attr: m})]}]}]})
+
+# Applicability: services that inject secrets.
+test_applicable_services_with_secrets if {
+	m := t.model([image("api", "runtime_environment_secrets", {"DB": "arn:aws:secretsmanager:us-east-1:1:secret:db"}), t.service("web", {})], {})
+	a := rule.applicable with input as m
+	a == {"aws_apprunner_service.api"}
+}
