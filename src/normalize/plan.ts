@@ -486,7 +486,7 @@ class ReferenceResolver {
     const indexed = new Map<string, Set<string>>();
     const whole = new Set<string>();
     for (const reference of references) {
-      const target = this.target(reference, scope, moduleInstance, key, out, depth);
+      const target = this.target(reference, scope, moduleInstance, out, depth);
       if (!target) continue;
       if (target.index === null) whole.add(target.config);
       else {
@@ -506,7 +506,6 @@ class ReferenceResolver {
     reference: string,
     scope: string,
     moduleInstance: string,
-    key: string,
     out: Set<string>,
     depth: number,
   ): { config: string; index: string | null } | null {

@@ -5,12 +5,11 @@
  * which hash the path) allowed to differ.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { renderJson } from "../../src/report/json.js";
-import { exampleOut, fixtures, repoRoot } from "../helpers/paths.js";
+import { exampleOut, fixtures } from "../helpers/paths.js";
 import { fuzzSettings, printFuzz, writeInput } from "./helpers.js";
 
 type Json = Record<string, unknown>;

@@ -8,7 +8,6 @@
  * files also go through the real binary. Seed and case count are printed; FUZZ_SEED / FUZZ_RUNS override.
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -16,7 +15,7 @@ import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { validator } from "../../src/schemas/ajv.js";
-import { exampleOut, fixtures, repoRoot } from "../helpers/paths.js";
+import { exampleOut, fixtures } from "../helpers/paths.js";
 import { engine, ensureBuilt, fuzzSettings, printFuzz, runCli, writeInput } from "./helpers.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,12 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
 import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
-import { DEFAULT_MAX_BYTES } from "../../load/types.js";
 import { writeBaseline } from "../../report/baseline.js";
 import { nowFromEnv, writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
 import type { CliContext, CommandResult } from "../result.js";
+import { maxBytesOption } from "../options.js";
 
 interface CheckArgs {
   paths: string[];
@@ -46,15 +46,7 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       })
       .option("baseline", { type: "string", describe: "baseline file: findings recorded there are reported as baselined and do not block" })
       .option("write-baseline", { type: "string", describe: "write the current findings (not waived, not AR-META-001) to this baseline file" })
-      .option("max-bytes", {
-        type: "number",
-        default: DEFAULT_MAX_BYTES,
-        describe: "refuse inputs larger than this many bytes",
-        coerce: (value: number) => {
-          if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--max-bytes must be a positive whole number of bytes (got ${String(value)})`);
-          return value;
-        },
-      })
+      .option("max-bytes", maxBytesOption)
       .option("require-services", {
         type: "boolean",
         default: false,

@@ -1,10 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { EngineError, InputError } from "../../errors.js";
 import { loadInputs } from "../../load/index.js";
-import { DEFAULT_MAX_BYTES } from "../../load/types.js";
 import { normalizeAll } from "../../normalize/index.js";
 import { describeFirstError, validator } from "../../schemas/ajv.js";
 import type { CliContext, CommandResult } from "../result.js";
+import { maxBytesOption } from "../options.js";
 
 interface ModelArgs {
   path: string;
@@ -22,15 +22,7 @@ export const modelCommand = (ctx: CliContext): CommandModule<object, ModelArgs> 
   builder: (yargs: Argv) =>
     yargs
       .positional("path", { type: "string", demandOption: true, describe: "one input: a plan JSON, a cdk.tf.json, a *.tf.json folder, or a cdktf.out with one stack" })
-      .option("max-bytes", {
-        type: "number",
-        default: DEFAULT_MAX_BYTES,
-        describe: "refuse inputs larger than this many bytes",
-        coerce: (value: number) => {
-          if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--max-bytes must be a positive whole number of bytes (got ${String(value)})`);
-          return value;
-        },
-      }) as unknown as Argv<ModelArgs>,
+      .option("max-bytes", maxBytesOption) as unknown as Argv<ModelArgs>,
   handler: (args) => {
     ctx.running = true;
     ctx.result = runModelCommand(args);
