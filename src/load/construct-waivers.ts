@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import type { Waiver } from "./config.js";
 import type { LoadedInput } from "./types.js";
+import { isObject } from "../json.js";
 
 /**
  * Waivers written by the constructs into the synthesized JSON, next to the resource they waive:
@@ -64,8 +65,4 @@ function readWaiver(raw: unknown, where: string, file: string, input: string, ad
     ...(ticket !== undefined ? { ticket } : {}),
     source: { kind: "construct", input, construct_path: constructPath },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

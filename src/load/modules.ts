@@ -3,8 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { checkDuplicateKeys } from "./duplicate-keys.js";
 import type { InputPart, LoadedInput, ModuleSource } from "./types.js";
-
-type Json = Record<string, unknown>;
+import { type Json } from "../json.js";
 
 const MAX_MODULE_DEPTH = 16;
 

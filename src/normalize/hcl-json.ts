@@ -18,8 +18,7 @@ import {
 import type { InputPart, ModuleSource } from "../load/types.js";
 import type { DraftResource } from "./model.js";
 import { MAX_DEPTH, dict } from "./values.js";
-
-type Json = Record<string, unknown>;
+import { type Json } from "../json.js";
 
 /** More instances of one resource than any real stack has; a hostile count must not exhaust memory. */
 const MAX_INSTANCES = 10_000;

@@ -3,8 +3,7 @@ import { configAddress, looksLikeResourceType, modulePrefix, splitAddress } from
 import { blockPathsFor, toBlockShape } from "./blocks.js";
 import type { DraftResource } from "./model.js";
 import { MAX_DEPTH, dict, dropNulls, unknownPaths } from "./values.js";
-
-type Json = Record<string, unknown>;
+import { isObject, type Json } from "../json.js";
 
 interface ConfigResource {
   scope: string;
@@ -566,9 +565,6 @@ function walkModules(module: Json | undefined, visit: (resource: Json) => void):
   for (const child of asArray(module.child_modules)) walkModules(child as Json, visit);
 }
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];

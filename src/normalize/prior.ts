@@ -1,6 +1,5 @@
 import type { LoadedInput } from "../load/types.js";
-
-type Json = Record<string, unknown>;
+import { isObject, type Json } from "../json.js";
 
 /**
  * The state a plan starts from, as a plan document the normalizer already reads: every resource of
@@ -58,8 +57,4 @@ function walk(module: Json | undefined, visit: (resource: Json) => void): void {
   if (!module) return;
   for (const r of Array.isArray(module.resources) ? module.resources : []) if (isObject(r)) visit(r);
   for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) if (isObject(child)) walk(child, visit);
-}
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

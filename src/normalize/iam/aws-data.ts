@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { packageRoot } from "../../paths.js";
+import { type Json } from "../../json.js";
 
 /**
  * The two AWS IAM datasets the package ships (src/data/, refreshed by scripts/refresh-iam-data.mjs,
@@ -14,8 +15,6 @@ export interface DatasetSource {
   newest_policy_update?: string;
   data_updated?: string | null;
 }
-
-type Json = Record<string, unknown>;
 
 interface ManagedPolicies {
   source: DatasetSource;

@@ -3,7 +3,7 @@ import type { DraftResource, Statement } from "../model.js";
 /** What reading one policy document gives: its statements, or why they cannot be read (a rule then reports "cannot verify"). */
 export type PolicyRead = { statements: Statement[] } | { unreadable: string };
 
-export type Json = Record<string, unknown>;
+export type { Json } from "../../json.js";
 
 /**
  * True for the address of a resource that this input creates or manages: a Resource value that is a
