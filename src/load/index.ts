@@ -1,4 +1,4 @@
 export { loadInputs, loadFile } from "./read.js";
 export { recognise } from "./recognise.js";
-export type { InputKind, InputPart, LoadedInput, LoadOptions, ModuleSource } from "./types.js";
+export type { InputKind, InputPart, LoadedInput, LoadOptions, ModuleSource, SourceBlock, SourceTree } from "./types.js";
 export { DEFAULT_MAX_BYTES } from "./types.js";

@@ -23,6 +23,37 @@ export interface LoadedInput {
   dependents?: string[] | null;
   /** Module calls of a *.tf.json module, by module key ("a", "a.b"), with their JSON sources when readable. */
   modules?: Record<string, ModuleSource>;
+  /**
+   * Plans only: the Terraform configuration (.tf) the plan was made from, when it was found (issue 12).
+   * Used for report locations and, where the plan does not know a value, to read its structure.
+   */
+  source?: SourceTree;
+}
+
+/** The .tf configuration of a plan: root module plus every module the plan's configuration calls. */
+export interface SourceTree {
+  /** The root module's folder as given or found. */
+  root: string;
+  /** How it was found: --source, the plan's folder, or the current folder. */
+  found_by: "flag" | "plan-dir" | "cwd";
+  /**
+   * Resource and data blocks by configuration address, module path included and instance keys left out
+   * ("module.svc.aws_iam_role.instance", "data.aws_iam_policy_document.x").
+   */
+  blocks: Record<string, SourceBlock>;
+  /** Modules whose source could not be read, by module path ("module.svc"), with the reason. */
+  unreadable: Record<string, string>;
+}
+
+export interface SourceBlock {
+  /** Relative to the repository root (git top level, else the current folder), "/"-separated. */
+  file: string;
+  /** 1-based line of the block header. */
+  line: number;
+  /** 1-based line of each top-level argument or nested block of the body, by name, where known. */
+  attribute_lines: Record<string, number>;
+  /** The block body in Terraform JSON syntax (as @cdktf/hcl2json parses it: expressions are "${...}" strings). */
+  body: Record<string, unknown>;
 }
 
 export interface ModuleSource {
