@@ -1,5 +1,4 @@
 import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
-import type { Severity } from "./evaluate/rules.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
 import { constructWaivers } from "./load/construct-waivers.js";
 import { loadInputs, type LoadedInput } from "./load/index.js";
@@ -8,6 +7,7 @@ import { priorView } from "./normalize/prior.js";
 import { loadBaseline, type LoadedBaseline } from "./report/baseline.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
 import type { Report } from "./report/types.js";
+import type { Severity } from "./severity.js";
 
 export interface CheckOptions {
   paths: string[];

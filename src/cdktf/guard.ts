@@ -4,7 +4,6 @@ import { isAbsolute, join, relative } from "node:path";
 import type { IConstruct } from "constructs";
 import { InputError, errorMessage } from "../errors.js";
 import { PolicyEngine, type EngineOptions } from "../evaluate/engine.js";
-import type { Severity } from "../evaluate/rules.js";
 import { loadConfig } from "../load/config.js";
 import { loadFile } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
@@ -12,6 +11,7 @@ import { checkInputs } from "../check.js";
 import { NO_SERVICES_NOTE } from "../report/build.js";
 import { nowFromEnv, writeReportDir } from "../report/files.js";
 import type { Report } from "../report/types.js";
+import type { Severity } from "../severity.js";
 
 export interface GuardOptions {
   /**

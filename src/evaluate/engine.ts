@@ -9,7 +9,8 @@ import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
 import { namedTypesOf, Partitioner } from "./partition.js";
-import { loadManifest, severityRank, type RuleInfo, type RuleManifest, type Severity } from "./rules.js";
+import { loadManifest, type RuleInfo, type RuleManifest } from "./rules.js";
+import { type Severity, severityRank } from "../severity.js";
 
 /** What a rule returns, as the Rego entrypoint emits it. */
 export interface RawFinding {

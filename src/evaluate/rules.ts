@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineError, errorMessage } from "../errors.js";
 import { policyDistDir } from "../paths.js";
+import type { Severity } from "../severity.js";
 
-export type Severity = "critical" | "high" | "medium" | "low";
-export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
 /** One rule's facts, extracted from its METADATA block by scripts/build-policies.mjs. */
 export interface RuleInfo {
@@ -62,8 +61,4 @@ export function loadManifest(dir = policyDistDir): RuleManifest {
     throw new EngineError(`${path}: the rule manifest is malformed (missing rules, entrypoint or wasm_sha256)`);
   }
   return manifest;
-}
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.length - SEVERITIES.indexOf(severity);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { decodeText } from "./decode.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
-import type { Severity } from "../evaluate/rules.js";
+import type { Severity } from "../severity.js";
 
 export interface Waiver {
   rule: string;

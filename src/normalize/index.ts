@@ -4,6 +4,7 @@ import { readTerraformJsonModule, type CrossStackFacts } from "./hcl-json.js";
 import { resolveRoles } from "./iam/roles.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
 import { planIncomplete, readPlan } from "./plan.js";
+import { compare } from "../order.js";
 import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
@@ -107,11 +108,6 @@ function linkLiteralArns(resources: Map<string, DraftResource>): void {
 function addRef(d: DraftResource, path: string, target: string): void {
   const list = d.refs[path] ?? [];
   if (!list.includes(target)) d.refs[path] = [...list, target].sort(compare);
-}
-
-/** Plain code-unit order: the same in every locale, so reports are byte-identical everywhere. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -4,9 +4,9 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import type { LoadedInput } from "../load/types.js";
 import type { ModelResource } from "../normalize/index.js";
-import { compare } from "../normalize/index.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
 import type { BaselineEntry, Report } from "./types.js";
+import { compare } from "../order.js";
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_SCHEMA_ID = "https://apprunner-guard.dev/schemas/baseline.v1.json";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Finding } from "../evaluate/engine.js";
-import { SEVERITIES, severityRank, type RuleManifest, type Severity } from "../evaluate/rules.js";
+import type { RuleManifest } from "../evaluate/rules.js";
 import type { GuardConfig } from "../load/config.js";
 import type { LoadedInput } from "../load/types.js";
-import { compare, type InputModel } from "../normalize/index.js";
+import type { InputModel } from "../normalize/index.js";
 import { packageRoot } from "../paths.js";
 import { BASELINE_EXEMPT_RULE, baselineEntry, inputIdentity, valueFingerprint, type LoadedBaseline } from "./baseline.js";
 import { changesOf, deltaOf, type BeforeState } from "./delta.js";
@@ -20,6 +20,8 @@ import {
   type ReportInput,
 } from "./types.js";
 import { applyWaivers, checkWaiverRules, prepareWaivers, settleWaivers, stripWaiver } from "./waivers.js";
+import { SEVERITIES, type Severity, severityRank } from "../severity.js";
+import { compare } from "../order.js";
 
 export { globMatch, utcDay } from "./waivers.js";
 

@@ -1,8 +1,10 @@
 import type { Finding } from "../evaluate/engine.js";
-import type { RuleManifest, Severity } from "../evaluate/rules.js";
-import { compare, type InputModel, type ModelResource, type Statement } from "../normalize/index.js";
+import type { RuleManifest } from "../evaluate/rules.js";
+import type { InputModel, ModelResource, Statement } from "../normalize/index.js";
 import { valueFingerprint } from "./baseline.js";
 import type { Delta, ReportChange } from "./types.js";
+import type { Severity } from "../severity.js";
+import { compare } from "../order.js";
 
 /** The prior state of an input, evaluated with the same bundle and parameters as the plan. */
 export interface BeforeState {

@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from "node:path";
-import type { Severity } from "../evaluate/rules.js";
 import { fingerprint } from "./sarif.js";
 import type { Report, ReportFinding } from "./types.js";
+import type { Severity } from "../severity.js";
 
 /**
  * GitLab Code Quality report (artifacts:reports:codequality): a JSON array of issues, each with

@@ -1,8 +1,8 @@
-import { SEVERITIES, severityRank } from "../evaluate/rules.js";
-import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
+import { SEVERITIES, severityRank } from "../severity.js";
+import { compare } from "../order.js";
 
 /**
  * One self-contained HTML document for auditors: inline CSS and SVG, no script, no network (a CSP forbids

@@ -1,7 +1,7 @@
-import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportEvaluation, ReportFinding, ReportRule } from "./types.js";
 import { waiverProblem } from "./waivers.js";
+import { compare } from "../order.js";
 
 /**
  * JUnit XML for CI test tabs: a testsuite per input, a testcase per rule × resource (the evaluations),

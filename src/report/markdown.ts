@@ -1,9 +1,9 @@
-import { SEVERITIES, severityRank } from "../evaluate/rules.js";
-import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import { visible } from "./text.js";
 import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
 import { waiverProblem, waiverScope } from "./waivers.js";
+import { SEVERITIES, severityRank } from "../severity.js";
+import { compare } from "../order.js";
 
 /** How many findings the PR-comment part lists before it points at the appendix. */
 const SUMMARY_LIMIT = 25;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Severity } from "../evaluate/rules.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding, ReportRule } from "./types.js";
 import { waiverProblem } from "./waivers.js";
+import type { Severity } from "../severity.js";
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (upload with github/codeql-action/upload-sarif). One run,

@@ -1,7 +1,7 @@
-import { compare } from "../normalize/index.js";
 import { NO_SERVICES_NOTE } from "./build.js";
 import type { Report, ReportFinding } from "./types.js";
 import { waiverProblem, waiverScope } from "./waivers.js";
+import { compare } from "../order.js";
 
 export interface TextOptions {
   color: boolean;

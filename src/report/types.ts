@@ -1,6 +1,7 @@
 import type { Waiver } from "../load/config.js";
 import type { InputKind } from "../load/types.js";
-import type { Framework, RuleInfo, Severity } from "../evaluate/rules.js";
+import type { Framework, RuleInfo } from "../evaluate/rules.js";
+import type { Severity } from "../severity.js";
 
 export const REPORT_VERSION = "1.1.0";
 export const REPORT_SCHEMA_ID = "https://apprunner-guard.dev/schemas/report.v1.json";

@@ -1,8 +1,8 @@
 import { InputError } from "../errors.js";
 import type { RuleManifest } from "../evaluate/rules.js";
 import type { Waiver } from "../load/config.js";
-import { compare } from "../normalize/index.js";
 import type { ReportFinding, ReportWaiver } from "./types.js";
+import { compare } from "../order.js";
 
 /**
  * Waivers in one room: validation against the rule set, glob matching (rule, resource and, when the

@@ -1,12 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
-import { SEVERITIES, type Severity } from "../../evaluate/rules.js";
 import { writeBaseline } from "../../report/baseline.js";
 import { nowFromEnv, writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
 import type { CliContext, CommandResult } from "../result.js";
 import { maxBytesOption } from "../options.js";
+import { SEVERITIES, type Severity } from "../../severity.js";
 
 interface CheckArgs {
   paths: string[];

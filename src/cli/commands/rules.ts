@@ -3,9 +3,9 @@ import { isAbsolute, join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { InputError } from "../../errors.js";
 import { loadManifest, type RuleInfo, type RuleManifest } from "../../evaluate/rules.js";
-import { compare } from "../../normalize/index.js";
 import { packageRoot } from "../../paths.js";
 import type { CliContext, CommandResult } from "../result.js";
+import { compare } from "../../order.js";
 
 type ListFormat = "text" | "json";
 
