@@ -9,7 +9,8 @@ import { loadFile } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
 import { checkInputs } from "../check.js";
 import { NO_SERVICES_NOTE } from "../report/build.js";
-import { nowFromEnv, writeReportDir } from "../report/files.js";
+import { nowFrom } from "../about.js";
+import { writeReportDir } from "../report/files.js";
 import type { Report } from "../report/types.js";
 import type { Severity } from "../severity.js";
 
@@ -136,7 +137,7 @@ export class ApprunnerGuard {
       config,
       configPath: this.options.configPath,
       failOn: this.options.failOn,
-      now: this.options.now ?? nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
+      now: this.options.now ?? nowFrom(process.env),
     });
   }
 

@@ -1,6 +1,6 @@
 import yargs from "yargs";
 import { EngineError, ExitCode, InputError, errorMessage } from "../errors.js";
-import { toolVersion } from "../report/build.js";
+import { toolVersion } from "../about.js";
 import { checkCommand } from "./commands/check.js";
 import { explainCommand } from "./commands/explain.js";
 import { modelCommand } from "./commands/model.js";

@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Finding } from "../evaluate/engine.js";
 import type { RuleManifest } from "../evaluate/rules.js";
 import type { GuardConfig } from "../load/config.js";
 import type { LoadedInput } from "../load/types.js";
 import type { InputModel } from "../normalize/index.js";
-import { packageRoot } from "../paths.js";
+import { toolVersion } from "../about.js";
 import { BASELINE_EXEMPT_RULE, baselineEntry, inputIdentity, valueFingerprint, type LoadedBaseline } from "./baseline.js";
 import { changesOf, deltaOf, type BeforeState } from "./delta.js";
 import {
@@ -239,12 +237,7 @@ function evidenceRows(
   return out;
 }
 
-let cachedVersion: string | undefined;
 /** Said by every format when the inputs hold no aws_apprunner_service. */
 export const NO_SERVICES_NOTE =
   "No App Runner service (aws_apprunner_service) in the inputs: the rules had nothing to check. Pass the plan or stack that defines the service; --require-services makes this exit 1.";
 
-export function toolVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
-  return cachedVersion;
-}

@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { runCheck } from "../../check.js";
 import { writeBaseline } from "../../report/baseline.js";
-import { nowFromEnv, writeReportDir } from "../../report/files.js";
+import { nowFrom } from "../../about.js";
+import { writeReportDir } from "../../report/files.js";
 import { FORMATS, renderers, type Format } from "../../report/index.js";
 import type { Report } from "../../report/types.js";
 import type { CliContext, CommandResult } from "../result.js";
@@ -54,17 +55,17 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       }) as unknown as Argv<CheckArgs>,
   handler: async (args) => {
     ctx.running = true;
-    ctx.result = await runCheckCommand(args, ctx.color);
+    ctx.result = await runCheckCommand(args, ctx);
   },
 });
 
-export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, color: boolean): Promise<CommandResult> {
+export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, { color, env }: CliContext): Promise<CommandResult> {
   const report: Report = await runCheck({
     paths: args.paths,
     configPath: args.config,
     failOn: args["fail-on"],
     maxBytes: args["max-bytes"],
-    now: nowFromEnv(process.env.APPRUNNER_GUARD_NOW),
+    now: nowFrom(env),
     changesOnly: args["changes-only"],
     failOnChanges: args["fail-on-changes"],
     baselinePath: args.baseline,
