@@ -20,6 +20,8 @@ export class InputError extends Error {
  * message quotes from the input (JSON.parse quotes the text around the error) are shown escaped.
  */
 function oneLine(message: string): string {
+  // Matching control characters is the point: they are what gets escaped.
+  // eslint-disable-next-line no-control-regex
   return message.replace(/\r?\n/g, "\\n").replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -508,7 +508,7 @@ export class Evaluator {
       const name = attr(0);
       return new Unknown(name === null ? [] : [`module.${name}`]);
     }
-    let offset = 0;
+    let offset: number;
     let config: string;
     if (root === "data") {
       const type = attr(0);

@@ -98,7 +98,7 @@ export function renderText(raw: Report, options: TextOptions): string {
  * Findings quote values from the input (variable names, values, tags), so a control character or a bidi
  * override could move the cursor, recolour or hide text in a terminal: show them as \\xNN / \\u{NNNN}.
  */
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finding the control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 export function visible(value: string): string {

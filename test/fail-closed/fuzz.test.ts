@@ -63,7 +63,7 @@ async function checkOne(path: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof InputError)) {
       const text = readFileSync(path, "utf8");
-      throw new Error(`${path}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error)}\ninput (first 400 chars): ${text.slice(0, 400)}`);
+      throw new Error(`${path}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error)}\ninput (first 400 chars): ${text.slice(0, 400)}`, { cause: error });
     }
     expect(error.message).not.toContain("\n");
     expect(error.message.startsWith(path)).toBe(true);

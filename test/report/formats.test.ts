@@ -149,6 +149,7 @@ describe("JUnit XML", () => {
   ])("attribute escaping of %j", (input, expected) => {
     expect(attr(input)).toBe(expected);
     expect(parseXml(`<a v="${attr(input)}"/>`).attrs.v).toBe(
+      // eslint-disable-next-line no-control-regex -- the expected replacement of exactly these controls
       input.replace(/[\u0000\u0007]/g, "\uFFFD").replace(/\uD800/g, "\uFFFD"),
     );
   });
@@ -202,6 +203,7 @@ describe("Markdown", () => {
 describe("text", () => {
   test("control characters and bidi overrides from the input cannot reach the terminal", () => {
     expect(visible("a\u001b[2Jb\u202Ec\u0007\nd\te")).toBe("a\\x1b[2Jb\\u{202e}c\\x07\nd\te");
+    // eslint-disable-next-line no-control-regex -- asserting that no control character reaches the terminal
     expect(renderers.text(goldenReport(), { color: false })).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 

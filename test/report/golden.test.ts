@@ -35,7 +35,7 @@ describe("golden reports (fixed inputs, findings, rule facts and now)", () => {
     const colored = renderers.text(goldenReport(), { color: true });
     golden("report.color.txt", colored);
     expect(colored).toContain("\u001b[31m");
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- strips the ESC sequences the colour adds
     expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(renderers.text(goldenReport(), { color: false }));
   });
 

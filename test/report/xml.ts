@@ -31,7 +31,7 @@ export function parseXml(source: string): XmlElement {
     i = end + 2;
   }
   // XML 1.0 Char production: no C0 controls other than tab, LF, CR.
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids are what this looks for
   const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(source);
   if (bad) throw new Error(`character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")} is not allowed in XML (offset ${bad.index})`);
 

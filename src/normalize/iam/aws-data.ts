@@ -35,7 +35,7 @@ function readGzipJson<T>(name: string): T {
   try {
     return JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as T;
   } catch (e) {
-    throw new Error(`apprunner-guard: cannot read the shipped dataset ${file}: ${(e as Error).message}`);
+    throw new Error(`apprunner-guard: cannot read the shipped dataset ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
