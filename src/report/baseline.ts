@@ -25,6 +25,9 @@ export interface LoadedBaseline {
 /**
  * cdktf names resources `<path>_<8 hex>`, the hash of the construct path; a refactor that keeps the
  * human part moves the hash. Identities drop it so a baseline survives that.
+ * Not merged with sarif.ts's withoutHashSuffix: the two disagree on `x_5E2C1A3B_y` (this keeps it), `_5E2C1A3B`
+ * and `a__5E2C1A3B` (this strips them), and one of them changing would move either the baseline ids written in
+ * users' baseline files or the SARIF fingerprints code scanning tracks alerts by (test/report/hash-suffix.test.ts).
  */
 const CDKTF_HASH = /_[0-9A-F]{8}(?=$|[^0-9A-Za-z_])/g;
 export function withoutCdktfHash(value: string): string {
