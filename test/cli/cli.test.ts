@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { loadManifest } from "../../src/evaluate/rules.js";
 import { exampleOut, fixtures } from "../helpers/paths.js";
 import { expectValidJsonReport, expectValidJunit, expectValidSarif } from "../report/validate.js";
-import { cli, ensureBuilt } from "./helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 
 const STACK = "test/fixtures/reports/stack.cdk.tf.json";
 const PLAN = "test/fixtures/reports/plan.json";

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { baselineEntry, inputIdentity, valueFingerprint, withoutCdktfHash } from "../../src/report/baseline.js";
 import type { Report } from "../../src/report/types.js";
 import { expectValidJsonReport } from "../report/validate.js";
-import { cli, ensureBuilt } from "./helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 
 const plan = (name: string) => `test/fixtures/plans/${name}.json`;
 const scratch = mkdtempSync(join(tmpdir(), "ag-diff-"));

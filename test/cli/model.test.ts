@@ -5,7 +5,7 @@ import { loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
 import { describeFirstError, validator } from "../../src/schemas/ajv.js";
 import { exampleOut, fixtures } from "../helpers/paths.js";
-import { cli, ensureBuilt } from "./helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 
 beforeAll(() => ensureBuilt());
 

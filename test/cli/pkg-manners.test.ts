@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { NO_SERVICES_NOTE } from "../../src/report/build.js";
-import { cli, ensureBuilt } from "./helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 
 const NO_SERVICE = "test/fixtures/pkg-no-service/main.tf.json";
 const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { plan, ref } from "../helpers/plan.js";
-import { engine, evaluateDocument, fuzzSettings, printFuzz, ruleIds, verdictOf } from "./helpers.js";
+import { engine, evaluateDocument, fuzzSettings, printFuzz, ruleIds, verdictOf } from "../helpers/fail-closed.js";
 
 type Json = Record<string, unknown>;
 const ACCOUNT = "123456789012";

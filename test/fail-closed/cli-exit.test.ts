@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { fixtures, repoRoot } from "../helpers/paths.js";
-import { ensureBuilt, runCli, writeInput, type CliResult } from "./helpers.js";
+import { ensureBuilt, runCli, writeInput, type CliResult } from "../helpers/fail-closed.js";
 
 const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
 

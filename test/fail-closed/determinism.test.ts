@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { renderJson } from "../../src/report/json.js";
 import { exampleOut, fixtures } from "../helpers/paths.js";
-import { fuzzSettings, printFuzz, writeInput } from "./helpers.js";
+import { fuzzSettings, printFuzz, writeInput } from "../helpers/fail-closed.js";
 
 type Json = Record<string, unknown>;
 const now = new Date("2025-06-01T00:00:00Z");

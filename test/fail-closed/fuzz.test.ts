@@ -16,7 +16,7 @@ import { normalize } from "../../src/normalize/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { validator } from "../../src/schemas/ajv.js";
 import { exampleOut, fixtures } from "../helpers/paths.js";
-import { engine, ensureBuilt, fuzzSettings, printFuzz, runCli, writeInput } from "./helpers.js";
+import { engine, ensureBuilt, fuzzSettings, printFuzz, runCli, writeInput } from "../helpers/fail-closed.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

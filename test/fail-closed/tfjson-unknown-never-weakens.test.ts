@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { fixtures } from "../helpers/paths.js";
-import { fuzzSettings, printFuzz } from "./helpers.js";
+import { fuzzSettings, printFuzz } from "../helpers/fail-closed.js";
 
 type Json = Record<string, unknown>;
 type ReportFinding = Awaited<ReturnType<typeof runCheck>>["findings"][number];

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { fixtures } from "../helpers/paths.js";
-import { fuzzSettings, printFuzz, writeInput } from "./helpers.js";
+import { fuzzSettings, printFuzz, writeInput } from "../helpers/fail-closed.js";
 
 type Json = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureBuilt } from "../cli/helpers.js";
+import { ensureBuilt } from "../helpers/cli.js";
 import { fixtures, repoRoot } from "../helpers/paths.js";
 import { expectValidSarif } from "../report/validate.js";
 

@@ -13,7 +13,7 @@ import { loadInputs } from "../../src/load/index.js";
 import { decodeText } from "../../src/load/decode.js";
 import { renderers } from "../../src/report/index.js";
 import { fixtures } from "../helpers/paths.js";
-import { cli, ensureBuilt } from "../cli/helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 
 const plansDir = fixtures("plans");
 const plans = readdirSync(plansDir).filter((n) => n.endsWith(".json")).sort();

@@ -16,7 +16,7 @@ import {
   WafProtection,
   XRAY_WRITE_ACTIONS,
 } from "../../modules/index.js";
-import { byId, only, resources, rolePolicy, synth, trustOf } from "./helpers.js";
+import { byId, only, resources, rolePolicy, synth, trustOf } from "../helpers/constructs.js";
 import {
   CONNECTION_ARN,
   DIGEST,

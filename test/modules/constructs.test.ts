@@ -11,7 +11,7 @@ import {
   WafProtection,
   WebAclAssociation,
 } from "../../modules/index.js";
-import { only, resources, synth } from "./helpers.js";
+import { only, resources, synth } from "../helpers/constructs.js";
 import { DIGEST, REPO, WEB_ACL_ARN } from "./fixtures.js";
 
 describe("AutoScaling", () => {

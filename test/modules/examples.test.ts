@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildApp } from "../../examples/app.js";
 import { buildInsecureApp, INSECURE_STACK } from "../../examples/insecure-app.js";
-import { statementsOf, type Statement, type TfJson } from "./helpers.js";
+import { statementsOf, type Statement, type TfJson } from "../helpers/constructs.js";
 
 const outdir = mkdtempSync(join(tmpdir(), "apprunner-guard-example-"));
 const insecureOutdir = mkdtempSync(join(tmpdir(), "apprunner-guard-insecure-"));

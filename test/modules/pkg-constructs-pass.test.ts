@@ -8,7 +8,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository/index.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import { AppRunnerService, IpAddressType, Source, WafProtection } from "../../modules/index.js";
 import type { Report } from "../../src/report/types.js";
-import { cli, ensureBuilt } from "../cli/helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/paths.js";
 
 /**

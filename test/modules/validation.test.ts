@@ -18,7 +18,7 @@ import {
   VpcConnector,
   WafProtection,
 } from "../../modules/index.js";
-import { newStack, only, synth } from "./helpers.js";
+import { newStack, only, synth } from "../helpers/constructs.js";
 import { CONNECTION_ARN, DIGEST, PARAM_ARN, REPO, SECRET_ARN, WEB_ACL_ARN } from "./fixtures.js";
 
 const ecr = () => Source.fromEcr({ repository: REPO, tagOrDigest: DIGEST });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { cli, ensureBuilt } from "../cli/helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/paths.js";
 
 /**

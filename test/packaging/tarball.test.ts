@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { loadManifest } from "../../src/evaluate/rules.js";
-import { cli, ensureBuilt } from "../cli/helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/paths.js";
 
 /**

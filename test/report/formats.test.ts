@@ -6,7 +6,7 @@ import { code, inline } from "../../src/report/markdown.js";
 import { visible } from "../../src/report/text.js";
 import type { Report } from "../../src/report/types.js";
 import { validator } from "../../src/schemas/ajv.js";
-import { goldenReport } from "./helpers.js";
+import { goldenReport } from "../helpers/report.js";
 import { expectValidJsonReport, expectValidJunit, expectValidSarif } from "./validate.js";
 import { all, parseXml } from "./xml.js";
 

@@ -8,8 +8,8 @@ import { loadConfig } from "../../src/load/config.js";
 import { loadInputs } from "../../src/load/index.js";
 import { renderers } from "../../src/report/index.js";
 import { fixtures, repoRoot } from "../helpers/paths.js";
-import { cli, ensureBuilt } from "../cli/helpers.js";
-import { goldenReport } from "./helpers.js";
+import { cli, ensureBuilt } from "../helpers/cli.js";
+import { goldenReport } from "../helpers/report.js";
 
 const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(JSON.parse(readFileSync(join(repoRoot, "test", "schemas", "gitlab-code-quality.schema.json"), "utf8")));
 

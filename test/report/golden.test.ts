@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { renderers, type Format } from "../../src/report/index.js";
 import { fixtures } from "../helpers/paths.js";
-import { goldenDiffReport, goldenReport } from "./helpers.js";
+import { goldenDiffReport, goldenReport } from "../helpers/report.js";
 import { expectValidJsonReport, expectValidJunit, expectValidSarif } from "./validate.js";
 
 /** Run with UPDATE_GOLDEN=1 to rewrite the files after an intended change; review the diff. */

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { esc, renderHtml } from "../../src/report/html.js";
-import { goldenReport } from "./helpers.js";
+import { goldenReport } from "../helpers/report.js";
 
 const HOSTILE = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
 

@@ -11,7 +11,7 @@ import { renderers } from "../../src/report/index.js";
 import { GITHUB_LIMITS, INFORMATION_URI, fingerprint, renderSarif, withoutHashSuffix } from "../../src/report/sarif.js";
 import type { Report, ReportFinding } from "../../src/report/types.js";
 import { exampleOut, fixtures } from "../helpers/paths.js";
-import { goldenReport } from "./helpers.js";
+import { goldenReport } from "../helpers/report.js";
 import { expectValidSarif } from "./validate.js";
 
 type SarifResult = {

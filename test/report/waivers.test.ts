@@ -6,7 +6,7 @@ import { InputError } from "../../src/errors.js";
 import { loadConfig, type GuardConfig, type Waiver } from "../../src/load/config.js";
 import { globMatch } from "../../src/report/build.js";
 import { renderers } from "../../src/report/index.js";
-import { goldenReport } from "./helpers.js";
+import { goldenReport } from "../helpers/report.js";
 
 const waiver = (w: Partial<Waiver>): Waiver => ({
   rule: "AR-NET-002",

@@ -8,7 +8,7 @@ import { priorView } from "../../src/normalize/prior.js";
 import { baselineEntry, valueFingerprint } from "../../src/report/baseline.js";
 import { buildReport, type BuildReportOptions } from "../../src/report/build.js";
 import type { Report } from "../../src/report/types.js";
-import { fixtures, repoRoot } from "../helpers/paths.js";
+import { fixtures, repoRoot } from "./paths.js";
 
 /**
  * Golden reports come from real inputs through the real loader and normalizer, with findings and rule

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../helpers/paths.js";
+import { repoRoot } from "./paths.js";
 
 export interface Run {
   code: number;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PolicyEngine, type Finding } from "../../src/evaluate/engine.js";
 import { loadInputs } from "../../src/load/index.js";
 import { normalize, type InputModel } from "../../src/normalize/index.js";
-import { repoRoot } from "../helpers/paths.js";
+import { repoRoot } from "./paths.js";
 
 let enginePromise: Promise<PolicyEngine> | undefined;
 export function engine(): Promise<PolicyEngine> {
