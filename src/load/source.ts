@@ -39,6 +39,7 @@ export async function attachSources(inputs: LoadedInput[], options: SourceOption
   }
   for (const input of inputs) {
     if (input.kind !== "terraform-plan") continue;
+    input.source_searched = true;
     const found = findRoot(input.path, cwd, options.source);
     if (!found) continue;
     input.source = await readSourceTree(found.dir, found.found_by, input.document, cwd);
