@@ -114,7 +114,22 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
   return tree;
 }
 
+/** One module folder's blocks, addresses without module prefix: a module called 1,000 times is parsed once. */
+type ModuleBlocks = [string, SourceBlock][];
+const parsedModules = new WeakMap<SourceTree, Map<string, Promise<ModuleBlocks>>>();
+
 async function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRoot: string): Promise<void> {
+  let cache = parsedModules.get(tree);
+  if (!cache) parsedModules.set(tree, (cache = new Map()));
+  const key = resolve(dir);
+  let blocks = cache.get(key);
+  if (!blocks) cache.set(key, (blocks = parseModule(dir, repoRoot)));
+  for (const [address, block] of await blocks) tree.blocks[`${addressPrefix}${address}`] = block;
+}
+
+async function parseModule(dir: string, repoRoot: string): Promise<ModuleBlocks> {
+  const tree = { blocks: {} as Record<string, SourceBlock> };
+  const addressPrefix = "";
   for (const name of configFiles(dir)) {
     const path = join(dir, name);
     const file = toPosix(relative(repoRoot, path));
@@ -148,6 +163,7 @@ async function readModule(tree: SourceTree, dir: string, addressPrefix: string, 
       }
     }
   }
+  return Object.entries(tree.blocks);
 }
 
 /**

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { hclBlockLines } from "../../src/load/hcl-lines.js";
 import { attachSources, loadInputs } from "../../src/load/index.js";
+import type { LoadedInput } from "../../src/load/types.js";
 import { configAddress } from "../../src/normalize/source-origin.js";
 import { renderers } from "../../src/report/index.js";
 import { fixtures, repoRoot } from "../helpers/paths.js";
@@ -98,7 +99,7 @@ describe("findings on the .tf line (check --source)", () => {
     const dir = mkdtempSync(join(tmpdir(), "src-unreadable-"));
     writeFileSync(join(dir, "main.tf"), 'module "svc" {\n  source = "acme/svc/aws"\n}\n');
     const plan = { format_version: "1.2", configuration: { root_module: { module_calls: { svc: { source: "acme/svc/aws", module: {} } } } } };
-    const inputs = [{ kind: "terraform-plan" as const, path: join(dir, "plan.json"), stack: null, document: plan, text: "", sha256: "", bytes: 0 }];
+    const inputs: LoadedInput[] = [{ kind: "terraform-plan", path: join(dir, "plan.json"), stack: null, document: plan, text: "", sha256: "", bytes: 0 }];
     await attachSources(inputs, { source: dir });
     expect(inputs[0]!.source!.unreadable["module.svc"]).toMatch(/not downloaded|terraform init/);
     mkdirSync(join(dir, ".terraform", "modules", "svc"), { recursive: true });
