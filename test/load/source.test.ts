@@ -78,6 +78,16 @@ describe("findings on the .tf line (check --source)", () => {
     expect(renderers.text(report, { color: false })).toContain("source test/fixtures/hcl/modules (--source)");
   });
 
+  test("SARIF locations of the modules fixture with its source match test/fixtures/reports/golden/source-modules.sarif-locations.json", async () => {
+    const report = await runCheck({ paths: ["test/fixtures/plans/modules.json"], source: "test/fixtures/hcl/modules", now: NOW });
+    const run = JSON.parse(renderers.sarif(report)).runs[0];
+    // Only the location parts are pinned: rule texts and the bundle hash change with every rule edit.
+    const pinned = JSON.stringify({ originalUriBaseIds: run.originalUriBaseIds, locations: run.results.map((r: { ruleId: string; locations: unknown[] }) => [r.ruleId, r.locations]) }, null, 2) + "\n";
+    const path = fixtures("reports", "golden", "source-modules.sarif-locations.json");
+    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) writeFileSync(path, pinned);
+    expect(pinned).toBe(readFileSync(path, "utf8"));
+  });
+
   test("no source found: locations stay the plan file, and the report says none was found", async () => {
     const report = await runCheck({ paths: ["test/fixtures/plans/modules.json"], now: NOW });
     expect(report.inputs[0]!.source).toBeNull();
