@@ -1,7 +1,7 @@
 import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
 import { constructWaivers } from "./load/construct-waivers.js";
-import { loadInputs, type LoadedInput } from "./load/index.js";
+import { attachSources, loadInputs, type LoadedInput } from "./load/index.js";
 import { normalize, normalizeAll } from "./normalize/index.js";
 import { priorView } from "./normalize/prior.js";
 import { loadBaseline, type LoadedBaseline } from "./report/baseline.js";
@@ -20,6 +20,10 @@ export interface CheckOptions {
   changesOnly?: boolean;
   failOnChanges?: boolean;
   baselinePath?: string;
+  /** --source DIR: the plans' .tf configuration (default: the plan's folder, else the current one, when they hold *.tf). */
+  source?: string;
+  /** false: do not look for a source at all (locations stay the plan file). */
+  findSource?: boolean;
 }
 
 /** The whole pass, stage by stage: load → normalize → evaluate → report. */
@@ -27,6 +31,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const config = loadConfig(options.configPath);
   const baseline = options.baselinePath === undefined ? undefined : loadBaseline(options.baselinePath);
   const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
+  if (options.findSource !== false) await attachSources(inputs, { source: options.source });
   const engine = await PolicyEngine.load(options.engine);
   return checkInputs(engine, inputs, {
     config,

@@ -56,7 +56,7 @@ function moduleCalls(document: Json): [string, Json][] {
   return out;
 }
 
-function readModulesJson(rootDir: string): Map<string, string> {
+export function readModulesJson(rootDir: string): Map<string, string> {
   const file = join(rootDir, ".terraform", "modules", "modules.json");
   const out = new Map<string, string>();
   if (!existsSync(file)) return out;
@@ -75,7 +75,7 @@ function readModulesJson(rootDir: string): Map<string, string> {
   return out;
 }
 
-function locate(source: string, moduleDir: string, rootDir: string, downloadedDir: string | undefined): { dir: string | null; unreadable: string | null } {
+export function locate(source: string, moduleDir: string, rootDir: string, downloadedDir: string | undefined): { dir: string | null; unreadable: string | null } {
   if (source.startsWith("./") || source.startsWith("../")) {
     const dir = resolve(moduleDir, source);
     return existsSync(dir) && statSync(dir).isDirectory() ? { dir, unreadable: null } : { dir: null, unreadable: `its source ${source} is not a directory next to the calling module` };

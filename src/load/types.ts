@@ -28,6 +28,8 @@ export interface LoadedInput {
    * Used for report locations and, where the plan does not know a value, to read its structure.
    */
   source?: SourceTree;
+  /** Plans only: true once the source was looked for (so the report can say that none was found). */
+  source_searched?: boolean;
 }
 
 /** The .tf configuration of a plan: root module plus every module the plan's configuration calls. */

@@ -5,6 +5,7 @@ import { resolveRoles } from "./iam/roles.js";
 import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource } from "./model.js";
 import { planIncomplete, readPlan } from "./plan.js";
 import { compare } from "../order.js";
+import { applySourceOrigins } from "./source-origin.js";
 import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
@@ -55,6 +56,7 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
     resource.unknown = [...new Set(resource.unknown)].sort(compare);
     out[d.address] = resource;
   }
+  if (input.kind === "terraform-plan") applySourceOrigins(out, input.source);
   const crossStack = tfjson ? tfjson.crossStack : null;
   const plan = input.document as { terraform_version?: unknown };
   const incomplete = tfjson ? (tfjson.incomplete.length > 0 ? tfjson.incomplete.join("; ") : null) : planIncomplete(input.document as Record<string, unknown>);

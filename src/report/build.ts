@@ -3,6 +3,7 @@ import type { RuleManifest } from "../evaluate/rules.js";
 import type { GuardConfig } from "../load/config.js";
 import type { LoadedInput } from "../load/types.js";
 import type { InputModel } from "../normalize/index.js";
+import { configAddress } from "../normalize/source-origin.js";
 import { toolVersion } from "../about.js";
 import { BASELINE_EXEMPT_RULE, baselineEntry, inputIdentity, valueFingerprint, type LoadedBaseline } from "./baseline.js";
 import { changesOf, deltaOf, type BeforeState } from "./delta.js";
@@ -94,7 +95,7 @@ export function buildReport(options: BuildReportOptions): Report {
         message: f.message,
         related: f.related,
         blocks: f.blocks ?? [],
-        location: { file: origin?.file ?? input.path, line: origin?.line ?? null, construct_path: origin?.construct_path ?? null },
+        location: { file: origin?.file ?? input.path, line: attributeLine(input, f.resource, f.attribute) ?? origin?.line ?? null, construct_path: origin?.construct_path ?? null },
         waiver: waiver ? stripWaiver(waiver) : null,
         ...delta,
         baseline_id: entry.id,
@@ -142,6 +143,9 @@ export function buildReport(options: BuildReportOptions): Report {
       prior_state: Boolean(before),
       accepted: mine === 0,
       blocking: mine,
+      ...(input.kind === "terraform-plan" && input.source_searched
+        ? { source: input.source ? { root: input.source.root, found_by: input.source.found_by, unreadable: input.source.unreadable } : null }
+        : {}),
     };
   });
 
@@ -241,3 +245,13 @@ function evidenceRows(
 export const NO_SERVICES_NOTE =
   "No App Runner service (aws_apprunner_service) in the inputs: the rules had nothing to check. Pass the plan or stack that defines the service; --require-services makes this exit 1.";
 
+/**
+ * The line of the argument or nested block a finding names ("instance_configuration.0.instance_role_arn"
+ * → the instance_configuration line), when the plan's source has the block and the name.
+ */
+function attributeLine(input: LoadedInput, resource: string, attribute: string): number | null {
+  if (!input.source || attribute === "") return null;
+  const block = input.source.blocks[configAddress(resource)];
+  const top = attribute.split(/[.[]/)[0]!;
+  return block && Object.hasOwn(block.attribute_lines, top) ? block.attribute_lines[top]! : null;
+}

@@ -1,5 +1,5 @@
 import { NO_SERVICES_NOTE } from "./build.js";
-import { visible } from "./text.js";
+import { sourceLines, visible } from "./text.js";
 import { EVALUATION_STATUSES, type EvaluationStatus, type Report, type ReportFinding, type ReportRule } from "./types.js";
 import { waiverProblem, waiverScope } from "./waivers.js";
 import { SEVERITIES, severityRank } from "../severity.js";
@@ -40,6 +40,8 @@ export function renderMarkdown(report: Report): string {
     "",
   );
   if (s.services === 0) out.push(`> ⚠️ ${NO_SERVICES_NOTE}`, "");
+  const sources = sourceLines(report);
+  if (sources.length > 0) out.push(...sources.map((l) => `- ${inline(l)}`), "");
   if (report.inputs.some((i) => i.prior_state)) {
     const only = report.mode.changes_only ? " · **changes only**: existing findings do not block" : "";
     out.push(`Against the prior state: ${s.introduced} introduced (${s.regressions} ${plural(s.regressions, "regression")}), ${s.existing} existing, ${s.changes} weakened ${plural(s.changes, "protection")}${only}`, "");
@@ -178,7 +180,8 @@ function list(out: string[], findings: ReportFinding[], rules: Map<string, Repor
     }
     budget--;
     const rule = rules.get(f.rule_id);
-    const where = f.location.construct_path ? ` (${code(f.location.construct_path)})` : "";
+    const at = f.location.line && f.location.file !== f.input ? ` at ${code(`${f.location.file}:${f.location.line}`)}` : "";
+    const where = (f.location.construct_path ? ` (${code(f.location.construct_path)})` : "") + at;
     const attribute = f.attribute ? ` ${code(f.attribute)}` : "";
     const delta = f.regression ? " **regression**" : f.delta === "unknown" ? "" : ` _${f.delta}_`;
     out.push(`- **${f.severity.toUpperCase()}** ${f.rule_id}${delta} ${code(f.resource)}${where}${attribute}: ${inline(f.message)}`);

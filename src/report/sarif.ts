@@ -55,6 +55,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
       associatedRule: { id: w.rule, ...(ruleIndex.has(w.rule) ? { index: ruleIndex.get(w.rule) } : {}) },
     }));
 
+  const withSource = new Set(report.inputs.filter((i) => i.source).map((i) => i.path));
   const ordered = [...report.findings].sort((a, b) => Number(b.blocking) - Number(a.blocking) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const kept = report.findings.length > GITHUB_LIMITS.resultsPerRun ? new Set(ordered.slice(0, GITHUB_LIMITS.resultsPerRun)) : null;
   const results = report.findings.filter((f) => !kept || kept.has(f));
@@ -104,8 +105,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
             ...(executionNotifications.length > 0 ? { toolExecutionNotifications: executionNotifications } : {}),
           },
         ],
+        ...(results.some((f) => fromSource(f, withSource)) ? { originalUriBaseIds: SOURCE_BASE } : {}),
         artifacts,
-        results: results.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input), report)),
+        results: results.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input), report, fromSource(f, withSource))),
         properties: {
           report_version: report.report_version,
           generated_at: report.generated_at,
@@ -149,7 +151,18 @@ function sarifRule(rule: ReportRule) {
   };
 }
 
-function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIndex: number | undefined, report: Report) {
+/**
+ * Source locations are relative to the repository root, which GitHub and GitLab resolve as %SRCROOT%
+ * themselves; no absolute uri is written, so the file is the same on every machine.
+ */
+const SOURCE_BASE = { "%SRCROOT%": { description: { text: "The repository root: .tf source locations are relative to it." } } };
+
+/** A finding placed on a .tf line of the plan's source (not on the input file itself). */
+function fromSource(f: ReportFinding, withSource: Set<string>): boolean {
+  return withSource.has(f.input) && f.location.file !== f.input;
+}
+
+function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIndex: number | undefined, report: Report, source: boolean) {
   const logicalLocations = [
     ...(f.location.construct_path ? [{ name: lastSegment(f.location.construct_path), fullyQualifiedName: f.location.construct_path, kind: "module" }] : []),
     { name: f.resource, fullyQualifiedName: f.resource, kind: "resource" },
@@ -162,7 +175,7 @@ function sarifResult(f: ReportFinding, ruleIndex: number | undefined, artifactIn
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: toUri(f.location.file), ...(artifactIndex !== undefined && f.location.file === f.input ? { index: artifactIndex } : {}) },
+          artifactLocation: { uri: toUri(f.location.file), ...(source ? { uriBaseId: "%SRCROOT%" } : {}), ...(artifactIndex !== undefined && f.location.file === f.input ? { index: artifactIndex } : {}) },
           // GitHub needs a region to show an alert; a file without line information anchors at line 1.
           region: { startLine: f.location.line ?? 1 },
         },

@@ -18,6 +18,7 @@ export function renderText(raw: Report, options: TextOptions): string {
   const multi = report.inputs.length > 1;
   const inputs = report.inputs.map((i) => `${i.path}${i.stack ? ` (stack ${i.stack})` : ""}`).join(", ");
   lines.push(paint("bold", `apprunner-guard ${report.tool.version}`) + paint("dim", ` · rules ${report.policy.rule_set_version} · ${inputs}`));
+  for (const line of sourceLines(report)) lines.push(paint("dim", line));
 
   const groups = new Map<string, ReportFinding[]>();
   for (const f of report.findings) {
@@ -34,7 +35,9 @@ export function renderText(raw: Report, options: TextOptions): string {
     const where = group[0]!.location;
     const at = where.construct_path ? ` [${where.construct_path}]` : "";
     const line = where.line ? `:${where.line}` : "";
-    lines.push("", paint("bold", resource) + paint("dim", `${at}  ${input}${line}`));
+    // A finding placed in the plan's .tf source shows that file (main.tf:42), else the input.
+    const file = where.line && where.file !== input ? where.file : input;
+    lines.push("", paint("bold", resource) + paint("dim", `${at}  ${file}${line}`));
     for (const f of group) {
       const sev = paint(severityColor[f.severity], f.severity.toUpperCase().padEnd(width));
       const by = f.waiver?.source ? `in construct ${f.waiver.source.construct_path ?? f.resource} ` : "";
@@ -117,4 +120,20 @@ function visibleStrings<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/** What each plan's findings point into: its .tf source (and how it was found), or the plan itself. */
+export function sourceLines(report: Report): string[] {
+  const how = { flag: "--source", "plan-dir": "the plan's folder", cwd: "the current folder" } as const;
+  const out: string[] = [];
+  for (const i of report.inputs) {
+    if (i.source === undefined) continue;
+    if (i.source === null) {
+      out.push(`${i.path}: no .tf source found (not in the plan's folder nor the current one; pass --source DIR): locations are in the plan`);
+      continue;
+    }
+    out.push(`${i.path}: source ${i.source.root} (${how[i.source.found_by]})`);
+    for (const [module, why] of Object.entries(i.source.unreadable)) out.push(`${i.path}: source of ${module} not read: ${why}`);
+  }
+  return out;
 }

@@ -36,6 +36,7 @@ export interface ReportFinding {
   related: string[];
   /** AR-META-001: the rules this finding keeps from being verified (empty for every other rule). */
   blocks: string[];
+  /** file: relative to the repository root when it is a .tf source file, else the input as given. */
   location: { file: string; line: number | null; construct_path: string | null };
   waiver: (Waiver & { index: number }) | null;
   delta: Delta;
@@ -97,6 +98,11 @@ export interface ReportInput {
   /** This input's own verdict: no blocking finding or change in it. */
   accepted: boolean;
   blocking: number;
+  /**
+   * Plans checked by `check`: the .tf configuration findings point into (root folder, how it was found,
+   * modules whose source could not be read), or null when none was found. Absent when nobody looked.
+   */
+  source?: { root: string; found_by: "flag" | "plan-dir" | "cwd"; unreadable: Record<string, string> } | null;
 }
 
 export interface ReportBaseline {

@@ -22,6 +22,7 @@ interface CheckArgs {
   baseline?: string;
   "write-baseline"?: string;
   "sarif-category"?: string;
+  source?: string;
 }
 
 export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> => ({
@@ -47,6 +48,10 @@ export const checkCommand = (ctx: CliContext): CommandModule<object, CheckArgs> 
       })
       .option("baseline", { type: "string", describe: "baseline file: findings recorded there are reported as baselined and do not block" })
       .option("write-baseline", { type: "string", describe: "write the current findings (not waived, not AR-META-001) to this baseline file" })
+      .option("source", {
+        type: "string",
+        describe: "folder of the .tf configuration the plans were made from, for findings on the source line (default: the plan's folder, else the current folder, when it holds *.tf)",
+      })
       .option("max-bytes", maxBytesOption)
       .option("require-services", {
         type: "boolean",
@@ -69,6 +74,7 @@ export async function runCheckCommand(args: ArgumentsCamelCase<CheckArgs>, { col
     changesOnly: args["changes-only"],
     failOnChanges: args["fail-on-changes"],
     baselinePath: args.baseline,
+    source: args.source,
   });
   const sarifCategory = args["sarif-category"];
   if (args["report-dir"]) writeReportDir(args["report-dir"], report, { sarifCategory });
