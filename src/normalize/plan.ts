@@ -369,9 +369,8 @@ function dynamicElements(values: Json, config: ConfigResource): string[] {
 
 function isConfigured(config: ConfigResource, path: string): boolean {
   if (config.configured.has(path)) return true;
-  const parts = path.split(".");
-  for (let i = parts.length - 1; i > 0; i--) {
-    if (config.references.has(parts.slice(0, i).join("."))) return true;
+  for (let dot = path.lastIndexOf("."); dot >= 0; dot = dot === 0 ? -1 : path.lastIndexOf(".", dot - 1)) {
+    if (config.references.has(path.slice(0, dot))) return true;
   }
   return false;
 }
@@ -402,9 +401,11 @@ function indexModule(
     const blocks = new Set<string>();
     collectExpressions((r.expressions ?? {}) as Json, "", references, blocks, 0, file);
     const configured = new Set<string>(blocks);
+    // Every dotted prefix of a referenced path, found by scanning for dots (no split/slice/join per
+    // prefix: this runs for every attribute of every resource).
     for (const path of references.keys()) {
-      const parts = path.split(".");
-      for (let i = 1; i <= parts.length; i++) configured.add(parts.slice(0, i).join("."));
+      for (let dot = path.indexOf("."); dot !== -1; dot = path.indexOf(".", dot + 1)) configured.add(path.slice(0, dot));
+      configured.add(path);
     }
     const forEach = asArray((r.for_each_expression as Json | undefined)?.references).map(String);
     configs.set(scope === "" ? r.address : `${scope}.${r.address}`, { scope, references, configured, blocks, forEach });
