@@ -49,6 +49,15 @@ is_model if input.model_version == model_version
 
 findings contains refusal if not is_model
 
+findings contains params_refusal if count(missing_params) > 0
+
+findings contains object.union(f, {"rule": rule}) if {
+	is_model
+	count(missing_params) == 0
+	some rule, fs in rules
+	some f in fs
+}
+
 # Without parameters the rules that read them would find nothing: refused the same way.
 param_names := {
 	"actions_allowed_on_any_resource", "allow_ssm_for_secret_names", "allowed_action_wildcards", "allowed_ports",
@@ -59,15 +68,6 @@ param_names := {
 has_param(name) if _ = data.apprunner_guard.params[name]
 
 missing_params := sort([n | some n in param_names; not has_param(n)])
-
-findings contains params_refusal if count(missing_params) > 0
-
-findings contains object.union(f, {"rule": rule}) if {
-	is_model
-	count(missing_params) == 0
-	some rule, fs in rules
-	some f in fs
-}
 
 refusal := {
 	"rule": "meta.unknown_value",

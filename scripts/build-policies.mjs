@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Build and check the Rego rule set (policies/) with the OPA pinned as a Go tool of the repo.
-//   node scripts/build-policies.mjs          fmt, check, test + coverage, wasm build -> policies/dist/
+//   node scripts/build-policies.mjs          fmt, check, Regal lint, test + coverage, wasm build -> policies/dist/
 //   node scripts/build-policies.mjs --check  the same checks; fail if policies/dist/* differ from a fresh build
 // No dependencies beyond Node built-ins. Exit non-zero with a one-line reason on any failure.
 import { spawnSync } from "node:child_process";
@@ -45,6 +45,20 @@ function opa(args, { allowFail = false } = {}) {
     fail(`"opa ${args.join(" ")}" failed (exit ${r.status})`);
   }
   return r;
+}
+
+// Regal has its own go.mod (tools/regal): it is built with the OPA it was released with, and ours stays pinned.
+function regalLint() {
+  const r = spawnSync("go", ["tool", "-modfile=tools/regal/go.mod", "regal", "lint", "--format", "compact", POLICIES], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) fail(`cannot run "go tool regal lint": ${r.error.message}`);
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    fail(`Regal found problems in policies/ (exit ${r.status}; config and its reasons: .regal/config.yaml)`);
+  }
 }
 
 const rel = (p) => path.relative(root, p).split(path.sep).join("/");
@@ -255,7 +269,8 @@ async function main() {
   const unformatted = fmt.stdout.split("\n").filter(Boolean);
   if (unformatted.length) fail(`not opa-fmt formatted (run: go tool opa fmt -w policies): ${unformatted.join(", ")}`);
   opa(["check", "--strict", POLICIES]);
-  console.log("fmt, check --strict: clean");
+  regalLint();
+  console.log("fmt, check --strict, regal lint: clean");
   const rules = ruleDirs();
   checkLayout(rules);
   runTests();

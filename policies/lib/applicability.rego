@@ -44,7 +44,7 @@ rule_enabled(id) if not optional_rule_params[id]
 
 rule_enabled(id) if _param_set(object.get(data.apprunner_guard.params, optional_rule_params[id], null))
 
-_param_set(v) if v == true
+_param_set(true)
 
 _param_set(v) if is_string(v)
 

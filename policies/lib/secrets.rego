@@ -13,7 +13,7 @@ secret_like(name) if {
 # Words split at "_", "-" and ".".
 _name_words(name) := split(replace(replace(lower(name), "-", "_"), ".", "_"), "_")
 
-_non_secret_words := {lower(w) | some w in param("non_secret_name_words")}
+_non_secret_words contains lower(w) if some w in param("non_secret_name_words")
 
 _non_secret_positions(words) := {i | some i, w in words; w in _non_secret_words}
 

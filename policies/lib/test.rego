@@ -31,7 +31,7 @@ model(resources, roles) := {
 	"model_version": 1,
 	"source": {"kind": "terraform-plan", "path": "test.json", "stack": null, "terraform_version": "1.9.5"},
 	"resources": {r.address: r | some r in resources},
-	"by_type": {t: sort([r.address | some r in resources; r.type == t]) | some r in resources; t := r.type},
+	"by_type": {r.type: sort([x.address | some x in resources; x.type == r.type]) | some r in resources},
 	"referenced_by": {a: sort({r.address | some r in resources; some refs in r.refs; a in refs}) |
 		some r in resources
 		some refs in r.refs

@@ -31,7 +31,7 @@ findings contains lib.statement_finding(sr, st, concat("", ["allows wildcard act
 	count(wildcards) > 0
 }
 
-allowed := {lower(a) | some a in lib.param("allowed_action_wildcards")}
+allowed contains lower(a) if some a in lib.param("allowed_action_wildcards")
 
 # "*", "*:*" and other patterns that match every action are AR-IAM-001's.
 offending(a) if {

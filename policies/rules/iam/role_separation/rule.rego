@@ -51,16 +51,6 @@ findings contains lib.statement_finding(sr, st, concat("", ["grants more than EC
 	some what in beyond_pull(st)
 }
 
-beyond_pull(st) := {concat("", ["actions ", lib.q_list(extra)])} if {
-	extra := [a |
-		some a in st.actions
-		not a in ecr_pull
-	]
-	count(extra) > 0
-}
-
-beyond_pull(st) := {"every action except NotAction"} if count(st.not_actions) > 0
-
 findings contains lib.finding(
 	m.via,
 	lib.managed_attribute(m.via),
@@ -72,6 +62,16 @@ findings contains lib.finding(
 	some m in input.iam.roles[sr.role].managed_policy_arns
 	not regex.match(ecr_access_policy_regex, m.arn)
 }
+
+beyond_pull(st) := {concat("", ["actions ", lib.q_list(extra)])} if {
+	extra := [a |
+		some a in st.actions
+		not a in ecr_pull
+	]
+	count(extra) > 0
+}
+
+beyond_pull(st) := {"every action except NotAction"} if count(st.not_actions) > 0
 
 # Applies to services with an access role (private ECR images); others have nothing to separate.
 applicable := lib.services_with_role("access")

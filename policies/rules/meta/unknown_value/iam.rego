@@ -84,7 +84,7 @@ findings contains meta(
 		kind, " role ARN of ", s, " is unknown until apply and references several roles (",
 		concat(", ", sort(roles)), "); which one Terraform applies cannot be told",
 	]),
-	blocks[kind],
+	blocked,
 	[s],
 ) if {
 	some s in lib.services
@@ -93,4 +93,5 @@ findings contains meta(
 	lib.is_unknown(svc, path)
 	roles := lib.model_roles(svc, path)
 	count(roles) > 1
+	blocked := blocks[kind]
 }

@@ -34,21 +34,23 @@ meta(resource, attribute, what, rules, related) := object.union(
 )
 
 # A role ARN unknown until apply that refs do not link to a role of the input.
-findings contains meta(s, path, concat("", [kind, " role ARN of ", s, " is unknown until apply and not linked to an aws_iam_role in the input", lib.unknown_reason(svc, path)]), blocks[kind], [s]) if {
+findings contains meta(s, path, concat("", [kind, " role ARN of ", s, " is unknown until apply and not linked to an aws_iam_role in the input", lib.unknown_reason(svc, path)]), blocked, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some kind, path in lib.role_paths
 	lib.is_unknown(svc, path)
 	count(lib.model_roles(svc, path)) == 0
+	blocked := blocks[kind]
 }
 
 # A known role ARN that points at no role of the input (an external role).
-findings contains meta(s, path, concat("", [kind, " role ", arn, " of ", s, " is not in the input (external role)"]), blocks[kind], [s]) if {
+findings contains meta(s, path, concat("", [kind, " role ", arn, " of ", s, " is not in the input (external role)"]), blocked, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some kind, path in lib.role_paths
-	arn := lib.role_arn(svc, path)
 	count(lib.model_roles(svc, path)) == 0
+	arn := lib.role_arn(svc, path)
+	blocked := blocks[kind]
 }
 
 # A policy reaching a service's role that the normalizer cannot read.
@@ -77,45 +79,14 @@ findings contains meta(
 	"inline_policy" in object.get(input.resources, [sr.role, "unknown"], [])
 }
 
-# Single service values that rules need, unknown until apply (refs cannot supply them).
-# Rules that are off (optional rules whose parameter is unset) are left out: nothing to block.
-service_values := {
-	lib.public_path: ["AR-NET-001", "AR-NET-004", "AR-NET-006", "AR-NET-007"],
-	"network_configuration.0.egress_configuration.0.egress_type": ["AR-NET-005"],
-	"network_configuration.0.ip_address_type": ["AR-NET-007"],
-	"health_check_configuration.0.unhealthy_threshold": ["AR-OPS-004"],
-	concat(".", [lib.image_configuration_path, "port"]): ["AR-NET-002"],
-	concat(".", [lib.code_configuration_values_path, "port"]): ["AR-NET-002"],
-	"health_check_configuration.0.protocol": ["AR-NET-003"],
-	"health_check_configuration.0.path": ["AR-NET-003"],
-	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
-	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
-	"tags": ["AR-OPS-003"],
-	"source_configuration.0.code_repository.0.code_configuration.0.configuration_source": ["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
-}
-
-# Whole maps unknown until apply: their entries (one per ref) are checked, unless nothing is referenced.
-map_values := {
-	concat(".", [lib.image_configuration_path, "runtime_environment_variables"]): ["AR-SEC-001"],
-	concat(".", [lib.code_configuration_values_path, "runtime_environment_variables"]): ["AR-SEC-001"],
-	concat(".", [lib.image_configuration_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
-	concat(".", [lib.code_configuration_values_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
-}
-
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply", lib.unknown_reason(svc, path)]), rules, [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some path, all in service_values
+	some path, blocked_rules in service_values
 	lib.is_unknown(svc, path)
-	rules := lib.enabled_rules(all)
+	rules := lib.enabled_rules(blocked_rules)
 	count(rules) > 0
 	not settled_by_visible_part(svc, path)
-}
-
-# The image's digest is visible after an unknown repository URL: AR-OPS-002 has what it needs.
-settled_by_visible_part(svc, path) if {
-	path == "source_configuration.0.image_repository.0.image_identifier"
-	lib.visible_digest(svc, path)
 }
 
 findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until apply and references nothing in the input", lib.unknown_reason(svc, path)]), rules, [s]) if {
@@ -126,9 +97,6 @@ findings contains meta(s, path, concat("", [path, " of ", s, " is unknown until 
 	count(lib.refs_at(svc, path)) == 0
 }
 
-# Tracing on, but the observability configuration cannot be found in the input.
-obs_path := "observability_configuration.0.observability_configuration_arn"
-
 findings contains meta(s, obs_path, concat("", ["the observability configuration of ", s, " is not an aws_apprunner_observability_configuration in the input"]), ["AR-OPS-001"], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
@@ -137,17 +105,12 @@ findings contains meta(s, obs_path, concat("", ["the observability configuration
 }
 
 # An injected secret whose source (Secrets Manager or SSM) cannot be told.
-findings contains meta(s, e.path, concat("", ["the source of secret ", lib.entry_name(e), " of ", s, " is unknown until apply and ", reason[source]]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
+findings contains meta(s, e.path, concat("", ["the source of secret ", lib.entry_name(e), " of ", s, " is unknown until apply and ", why]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
 	some e in lib.env_entries(svc, "runtime_environment_secrets")
 	source := lib.secret_source(svc, e)
-	reason[source]
-}
-
-reason := {
-	"unresolved": "not linked to a Secrets Manager secret or SSM parameter in the input",
-	"ambiguous": "linked to both Secrets Manager and SSM Parameter Store",
+	why := reason[source]
 }
 
 # A plain variable whose value is unknown and not linked to any resource.
@@ -167,23 +130,6 @@ findings contains meta(c, "tags", concat("", ["the tags of ", c, " are unknown u
 	res := input.resources[c]
 	lib.tags_unknown(res)
 	not connector_tags_known_enough(res)
-}
-
-connector_tags_known_enough(res) if {
-	required := lib.param("vpc_connector_required_tags")
-	count(required) > 0
-	count(lib.missing_tags(res, required)) == 0
-}
-
-connector_tags_known_enough(res) if {
-	count(lib.param("vpc_connector_required_tags")) == 0
-	count(lib.user_tag_keys(res)) > 0
-}
-
-# Associations whose target is unknown and not linked to anything.
-linking := {
-	"aws_wafv2_web_acl_association": {"attribute": "resource_arn", "rules": ["AR-NET-001"]},
-	"aws_apprunner_vpc_ingress_connection": {"attribute": "service_arn", "rules": ["AR-NET-004"]},
 }
 
 findings contains meta(a, l.attribute, concat("", [l.attribute, " of ", a, " is unknown until apply and not linked to a resource in the input", lib.unknown_reason(res, l.attribute)]), l.rules, [a]) if {
@@ -223,6 +169,84 @@ findings contains meta(
 	reason := svc.unseen_consumers.aws_apprunner_vpc_ingress_connection
 }
 
+findings contains meta(
+	min(lib.services),
+	"",
+	concat("", [input.source.path, ": ", input.source.incomplete, ", so it may hide changes the rules need"]),
+	all_rules,
+	lib.services,
+) if {
+	input.source.incomplete
+	count(lib.services) > 0
+}
+
+findings contains meta(
+	s,
+	concat(".", [code_configuration_path, "configuration_source"]),
+	concat("", [s, " reads its runtime configuration from apprunner.yaml in the repository (configuration_source = \"REPOSITORY\"): port, variables and secrets are not in the input"]),
+	["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
+	[s],
+) if {
+	some s in lib.services
+	input.resources[s].values.source_configuration[0].code_repository[0].code_configuration[0].configuration_source == "REPOSITORY"
+}
+
+# Single service values that rules need, unknown until apply (refs cannot supply them).
+# Rules that are off (optional rules whose parameter is unset) are left out: nothing to block.
+service_values := {
+	lib.public_path: ["AR-NET-001", "AR-NET-004", "AR-NET-006", "AR-NET-007"],
+	"network_configuration.0.egress_configuration.0.egress_type": ["AR-NET-005"],
+	"network_configuration.0.ip_address_type": ["AR-NET-007"],
+	"health_check_configuration.0.unhealthy_threshold": ["AR-OPS-004"],
+	concat(".", [lib.image_configuration_path, "port"]): ["AR-NET-002"],
+	concat(".", [lib.code_configuration_values_path, "port"]): ["AR-NET-002"],
+	"health_check_configuration.0.protocol": ["AR-NET-003"],
+	"health_check_configuration.0.path": ["AR-NET-003"],
+	"observability_configuration.0.observability_enabled": ["AR-OPS-001"],
+	"source_configuration.0.image_repository.0.image_identifier": ["AR-OPS-002"],
+	"tags": ["AR-OPS-003"],
+	"source_configuration.0.code_repository.0.code_configuration.0.configuration_source": ["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
+}
+
+# Whole maps unknown until apply: their entries (one per ref) are checked, unless nothing is referenced.
+map_values := {
+	concat(".", [lib.image_configuration_path, "runtime_environment_variables"]): ["AR-SEC-001"],
+	concat(".", [lib.code_configuration_values_path, "runtime_environment_variables"]): ["AR-SEC-001"],
+	concat(".", [lib.image_configuration_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
+	concat(".", [lib.code_configuration_values_path, "runtime_environment_secrets"]): ["AR-SEC-002", "AR-SEC-003"],
+}
+
+# The image's digest is visible after an unknown repository URL: AR-OPS-002 has what it needs.
+settled_by_visible_part(svc, path) if {
+	path == "source_configuration.0.image_repository.0.image_identifier"
+	lib.visible_digest(svc, path)
+}
+
+# Tracing on, but the observability configuration cannot be found in the input.
+obs_path := "observability_configuration.0.observability_configuration_arn"
+
+reason := {
+	"unresolved": "not linked to a Secrets Manager secret or SSM parameter in the input",
+	"ambiguous": "linked to both Secrets Manager and SSM Parameter Store",
+}
+
+connector_tags_known_enough(res) if {
+	required := lib.param("vpc_connector_required_tags")
+	count(required) > 0
+	count(lib.missing_tags(res, required)) == 0
+}
+
+connector_tags_known_enough(res) if {
+	count(lib.param("vpc_connector_required_tags")) == 0
+	count(lib.user_tag_keys(res)) > 0
+}
+
+# Associations whose target is unknown and not linked to anything.
+linking := {
+	"aws_wafv2_web_acl_association": {"attribute": "resource_arn", "rules": ["AR-NET-001"]},
+	"aws_apprunner_vpc_ingress_connection": {"attribute": "service_arn", "rules": ["AR-NET-004"]},
+}
+
 # Every service is examined for values the rules cannot know.
 applicable := lib.all_services
 
@@ -236,27 +260,5 @@ all_rules := lib.enabled_rules([
 	"AR-SEC-001", "AR-SEC-002", "AR-SEC-003", "AR-SEC-004",
 ])
 
-findings contains meta(
-	min(lib.services),
-	"",
-	concat("", [input.source.path, ": ", input.source.incomplete, ", so it may hide changes the rules need"]),
-	all_rules,
-	lib.services,
-) if {
-	input.source.incomplete
-	count(lib.services) > 0
-}
-
 # configuration_source = "REPOSITORY": port, variables and secrets live in apprunner.yaml, not in the plan.
 code_configuration_path := "source_configuration.0.code_repository.0.code_configuration.0"
-
-findings contains meta(
-	s,
-	concat(".", [code_configuration_path, "configuration_source"]),
-	concat("", [s, " reads its runtime configuration from apprunner.yaml in the repository (configuration_source = \"REPOSITORY\"): port, variables and secrets are not in the input"]),
-	["AR-NET-002", "AR-SEC-001", "AR-SEC-002", "AR-SEC-003"],
-	[s],
-) if {
-	some s in lib.services
-	input.resources[s].values.source_configuration[0].code_repository[0].code_configuration[0].configuration_source == "REPOSITORY"
-}

@@ -32,8 +32,8 @@ findings contains lib.finding(s, "health_check_configuration", concat("", [s, " 
 findings contains lib.finding(s, protocol_path, concat("", [s, " checks health over ", protocol, ", not HTTP: it only proves a port is open"]), [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	hc := svc.values.health_check_configuration[0]
 	not lib.is_unknown(svc, protocol_path)
+	hc := svc.values.health_check_configuration[0]
 	protocol := object.get(hc, "protocol", "TCP")
 	upper(protocol) != "HTTP"
 }

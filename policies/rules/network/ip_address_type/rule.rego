@@ -22,7 +22,7 @@ import data.apprunner_guard.lib
 
 ip_path := "network_configuration.0.ip_address_type"
 
-ip_address_type(svc) := t if {
+configured_type(svc) := t if {
 	t := svc.values.network_configuration[0].ip_address_type
 	is_string(t)
 } else := "IPV4"
@@ -38,6 +38,6 @@ findings contains lib.finding(s, ip_path, concat("", [s, " accepts ", lib.q(actu
 	some s in applicable
 	svc := input.resources[s]
 	not lib.is_unknown(svc, ip_path)
-	actual := upper(ip_address_type(svc))
+	actual := upper(configured_type(svc))
 	actual != wanted
 }

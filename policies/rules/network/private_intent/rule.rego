@@ -22,7 +22,7 @@ import data.apprunner_guard.lib
 
 connection_type := "aws_apprunner_vpc_ingress_connection"
 
-connected_arns := {v |
+connected_arns contains v if {
 	some c in lib.of_type(connection_type)
 	v := input.resources[c].values.service_arn
 }
@@ -40,6 +40,18 @@ findings contains lib.finding(
 	not connection_unseen(svc)
 }
 
+findings contains lib.finding(
+	s,
+	lib.public_path,
+	concat("", [s, " is tagged ", lib.param("internal_tag"), " but is publicly accessible"]),
+	[s],
+) if {
+	some s in lib.services
+	svc := input.resources[s]
+	lib.tags(svc)[internal_tag[0]] == concat("=", array.slice(internal_tag, 1, count(internal_tag)))
+	lib.is_public(svc)
+}
+
 # cdktf: the service's ARN goes to another stack that is not in the input, where an ingress connection
 # may reach it; AR-META-001 reports that as cannot-verify instead of a finding that may be false.
 connection_unseen(svc) if svc.unseen_consumers[connection_type]
@@ -53,18 +65,6 @@ connected(s, _) if {
 connected(_, svc) if svc.values.arn in connected_arns
 
 internal_tag := split(lib.param("internal_tag"), "=")
-
-findings contains lib.finding(
-	s,
-	lib.public_path,
-	concat("", [s, " is tagged ", lib.param("internal_tag"), " but is publicly accessible"]),
-	[s],
-) if {
-	some s in lib.services
-	svc := input.resources[s]
-	lib.tags(svc)[internal_tag[0]] == concat("=", array.slice(internal_tag, 1, count(internal_tag)))
-	lib.is_public(svc)
-}
 
 # Applies to services that are private or tagged internal.
 applicable contains s if {

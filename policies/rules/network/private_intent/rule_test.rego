@@ -51,8 +51,8 @@ test_pass_public_not_tagged_internal if {
 # Applicability: private services and services tagged internal.
 test_applicable_private_or_internal if {
 	private := t.service("private", {"network_configuration": [{"ingress_configuration": [{"is_publicly_accessible": false}]}]})
-	internal := t.service("internal", {"tags": {"Exposure": "internal"}})
-	a := rule.applicable with input as t.model([private, internal, t.service("public", {})], {})
+	tagged := t.service("internal", {"tags": {"Exposure": "internal"}})
+	a := rule.applicable with input as t.model([private, tagged, t.service("public", {})], {})
 	a == {"aws_apprunner_service.private", "aws_apprunner_service.internal"}
 }
 

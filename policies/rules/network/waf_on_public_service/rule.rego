@@ -26,7 +26,7 @@ import data.apprunner_guard.lib
 association_type := "aws_wafv2_web_acl_association"
 
 # Known resource_arn values of every association (one pass over the associations).
-associated_arns := {v |
+associated_arns contains v if {
 	some a in lib.of_type(association_type)
 	v := input.resources[a].values.resource_arn
 }

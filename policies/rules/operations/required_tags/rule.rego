@@ -32,6 +32,6 @@ findings contains lib.finding(s, "tags", concat("", [s, " lacks the required tag
 }
 
 # Applies to every service while required_tags lists a tag.
-applicable := lib.all_services if count(lib.param("required_tags")) > 0
+default applicable := set()
 
-else := set()
+applicable := lib.all_services if count(lib.param("required_tags")) > 0

@@ -5,13 +5,13 @@ import data.apprunner_guard.rules.operations.tracing_enabled as rule
 
 arn_path := "observability_configuration.0.observability_configuration_arn"
 
-with_config(trace) := t.model(
+with_config(trace_config) := t.model(
 	[
 		t.with_refs(
 			t.with_unknown(t.service("api", {"observability_configuration": [{"observability_enabled": true}]}), [arn_path]),
 			{arn_path: ["aws_apprunner_observability_configuration.obs"]},
 		),
-		t.resource("aws_apprunner_observability_configuration", "obs", {"trace_configuration": trace}),
+		t.resource("aws_apprunner_observability_configuration", "obs", {"trace_configuration": trace_config}),
 	],
 	{},
 )

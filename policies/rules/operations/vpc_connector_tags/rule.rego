@@ -37,9 +37,9 @@ findings contains lib.finding(c, "tags", concat("", [c, " lacks the required tag
 }
 
 findings contains lib.finding(c, "tags", concat("", [c, " has no tags"]), [c]) if {
+	count(lib.param("vpc_connector_required_tags")) == 0
 	some c in applicable
 	res := input.resources[c]
-	count(lib.param("vpc_connector_required_tags")) == 0
 	not lib.tags_unknown(res)
 	count(lib.user_tag_keys(res)) == 0
 }

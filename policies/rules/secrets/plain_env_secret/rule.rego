@@ -77,9 +77,6 @@ findings contains lib.finding(
 	some r in lib.refs_of_types(svc, e.path, secret_source_types)
 }
 
-# Applies to services that set plain environment variables.
-applicable := lib.services_injecting("runtime_environment_variables")
-
 findings contains lib.finding(
 	s,
 	e.path,
@@ -93,3 +90,6 @@ findings contains lib.finding(
 	not lib.secret_like(e.name)
 	lib.is_sensitive(svc, e.path)
 }
+
+# Applies to services that set plain environment variables.
+applicable := lib.services_injecting("runtime_environment_variables")

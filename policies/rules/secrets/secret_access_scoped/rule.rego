@@ -47,25 +47,11 @@ findings contains lib.statement_finding(sr, st, concat("", ["can read every secr
 	count(broad) > 0
 }
 
-broad_resources(st, s) := array.concat(
-	[r |
-		some r in st.resources
-		broad_resource(r, s)
-	],
-	[concat("", ["NotResource ", r]) | some r in st.not_resources],
-)
-
-broad_resource(r, _) if lib.matches_any_arn(r)
-
-broad_resource(r, s) if regex.match(s.account_wide, r)
-
-broad_resource(r, s) if lib.wildcard_match(r, s.probe)
-
 # Missing read grants for injected secrets.
 findings contains lib.finding(
 	sr.role,
 	"",
-	concat("", [lib.role_label(sr), " cannot read the secret ", lib.entry_name(e), ": no statement allows ", read_action[source], " on it"]),
+	concat("", [lib.role_label(sr), " cannot read the secret ", lib.entry_name(e), ": no statement allows ", action, " on it"]),
 	[sr.service, sr.role],
 ) if {
 	some sr in lib.service_roles
@@ -73,8 +59,8 @@ findings contains lib.finding(
 	svc := input.resources[sr.service]
 	some e in lib.env_entries(svc, "runtime_environment_secrets")
 	source := lib.secret_source(svc, e)
-	read_action[source]
-	not granted(input.iam.roles[sr.role].statements, read_action[source], e)
+	action := read_action[source]
+	not granted(input.iam.roles[sr.role].statements, action, e)
 
 	# A policy that cannot be read may hold the grant: AR-META-001 reports that instead.
 	count(input.iam.roles[sr.role].unresolved) == 0
@@ -94,6 +80,20 @@ findings contains lib.finding(
 	some e in lib.env_entries(svc, "runtime_environment_secrets")
 	read_action[lib.secret_source(svc, e)]
 }
+
+broad_resources(st, s) := array.concat(
+	[r |
+		some r in st.resources
+		broad_resource(r, s)
+	],
+	[concat("", ["NotResource ", r]) | some r in st.not_resources],
+)
+
+broad_resource(r, _) if lib.matches_any_arn(r)
+
+broad_resource(r, s) if regex.match(s.account_wide, r)
+
+broad_resource(r, s) if lib.wildcard_match(r, s.probe)
 
 # Known ARN: some statement allows the action on a resource pattern matching the ARN.
 granted(statements, action, e) if {

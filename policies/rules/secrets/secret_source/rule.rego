@@ -25,7 +25,7 @@ import data.apprunner_guard.lib
 findings contains lib.finding(
 	s,
 	e.path,
-	concat("", [s, " injects the secret-like ", lib.q(e.name), " from ", problem[source], "; use a Secrets Manager secret"]),
+	concat("", [s, " injects the secret-like ", lib.q(e.name), " from ", where, "; use a Secrets Manager secret"]),
 	[s],
 ) if {
 	some s in lib.services
@@ -34,13 +34,14 @@ findings contains lib.finding(
 	lib.secret_like(e.name)
 	source := lib.secret_source(svc, e)
 	rejected(source)
+	where := problem[source]
 }
 
 # Names lost in a wholly unknown map cannot be shown not to be secret-like: fail closed.
 findings contains lib.finding(
 	s,
 	e.path,
-	concat("", [s, " injects ", lib.entry_name(e), " from ", problem[source], "; the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret"]),
+	concat("", [s, " injects ", lib.entry_name(e), " from ", where, "; the map is unknown as a whole because a value in it is unknown until apply, and the input shows its references, not its names, so the name cannot be shown not to be secret-like: use a Secrets Manager secret"]),
 	[s],
 ) if {
 	some s in lib.services
@@ -49,6 +50,7 @@ findings contains lib.finding(
 	e.name_unknown
 	source := lib.secret_source(svc, e)
 	rejected(source)
+	where := problem[source]
 }
 
 problem := {
@@ -56,7 +58,7 @@ problem := {
 	"other": "a value that is not a Secrets Manager secret ARN",
 }
 
-rejected(source) if source == "other"
+rejected("other")
 
 rejected(source) if {
 	source == "ssm"
