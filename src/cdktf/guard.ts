@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import type { IConstruct } from "constructs";
 import { InputError, errorMessage } from "../errors.js";
 import { PolicyEngine, type EngineOptions } from "../evaluate/engine.js";
 import { loadConfig } from "../load/config.js";
-import { loadFile } from "../load/read.js";
+import { loadFile, loadStackDocument } from "../load/read.js";
 import { DEFAULT_MAX_BYTES, type LoadedInput } from "../load/types.js";
 import { checkInputs } from "../check.js";
 import { NO_SERVICES_NOTE } from "../report/build.js";
@@ -159,17 +158,8 @@ export class ApprunnerGuard {
       if (file && file.endsWith(".json") && existsSync(file))
         return { ...loadFile(display(file), { maxBytes: DEFAULT_MAX_BYTES }, stack.node.id), dependents: dependents(stack) };
       const document = (stack as unknown as { toTerraform(): Record<string, unknown> }).toTerraform();
-      const text = JSON.stringify(document, null, 2);
-      return {
-        kind: "cdktf-stack",
-        path: display(file ?? join(this.app.outdir, "stacks", stack.node.id, "cdk.tf.json")),
-        stack: stack.node.id,
-        dependents: dependents(stack),
-        document,
-        text,
-        sha256: createHash("sha256").update(text).digest("hex"),
-        bytes: Buffer.byteLength(text),
-      };
+      const path = display(file ?? join(this.app.outdir, "stacks", stack.node.id, "cdk.tf.json"));
+      return { ...loadStackDocument(path, stack.node.id, document), dependents: dependents(stack) };
     });
   }
 

@@ -56,6 +56,23 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   };
 }
 
+/**
+ * A cdktf stack the synth-time guard holds in memory (an HCL-output stack, so no cdk.tf.json on disk):
+ * the same LoadedInput a file gives, its text being the JSON the document would be written as.
+ */
+export function loadStackDocument(path: string, stack: string, document: Record<string, unknown>): LoadedInput {
+  const text = JSON.stringify(document, null, 2);
+  return {
+    kind: "cdktf-stack",
+    path,
+    stack,
+    document,
+    text,
+    sha256: createHash("sha256").update(text).digest("hex"),
+    bytes: Buffer.byteLength(text),
+  };
+}
+
 /** A path that is a directory where a file is expected, unreadable, ...: the user's input, so exit 2. */
 function readOrFail(path: string): Buffer {
   try {
