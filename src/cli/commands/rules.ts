@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import { InputError } from "../../errors.js";
 import { loadManifest, type RuleInfo, type RuleManifest } from "../../evaluate/rules.js";
 import { packageRoot } from "../../paths.js";
@@ -16,8 +16,8 @@ interface RulesArgs {
 export const rulesCommand = (ctx: CliContext): CommandModule<object, RulesArgs> => ({
   command: "rules",
   describe: "List every rule: id, severity, title, controls",
-  builder: (yargs: Argv) =>
-    yargs.option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }) as unknown as Argv<RulesArgs>,
+  builder: (yargs) =>
+    yargs.option("format", { choices: ["text", "json"] as const, default: "text" as ListFormat, describe: "what to print" }),
   handler: (args) => {
     ctx.running = true;
     ctx.result = runRulesCommand(args);
