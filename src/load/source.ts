@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { hclBlockLines, jsonBlockLines, type BlockLines } from "./hcl-lines.js";
 import { locate, readModulesJson } from "./modules.js";
-import type { LoadedInput, SourceBlock, SourceTree } from "./types.js";
+import type { InputPart, LoadedInput, ModuleSource, SourceBlock, SourceTree } from "./types.js";
 
 export interface SourceOptions {
   /** --source DIR: the root module's folder; otherwise it is looked for next to the plan, then in the current folder. */
@@ -77,7 +77,7 @@ interface ModuleCall {
  */
 export async function readSourceTree(rootDir: string, foundBy: SourceTree["found_by"], plan: Record<string, unknown>, cwd = process.cwd()): Promise<SourceTree> {
   const repoRoot = repositoryRoot(rootDir, cwd);
-  const tree: SourceTree = { root: toPosix(relative(cwd, rootDir)) || ".", found_by: foundBy, blocks: {}, unreadable: {} };
+  const tree: SourceTree = { root: toPosix(relative(cwd, rootDir)) || ".", found_by: foundBy, blocks: {}, unreadable: {}, parts: [], modules: {} };
   let downloaded: Map<string, string>;
   let modulesJsonProblem: string | null = null;
   try {
@@ -86,7 +86,7 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
     downloaded = new Map();
     modulesJsonProblem = error instanceof Error ? error.message : String(error);
   }
-  await readModule(tree, rootDir, "", repoRoot);
+  tree.parts = await readModule(tree, rootDir, "", repoRoot);
   const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } } | undefined;
   const visit = async (calls: Record<string, ModuleCall> | undefined, callerDir: string, keyPrefix: string, addressPrefix: string, depth: number) => {
     for (const [name, call] of Object.entries(calls ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -98,15 +98,17 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
         continue;
       }
       const found = locate(source, callerDir, rootDir, downloaded.get(key));
+      const module: ModuleSource = { key, source, dir: found.dir, parts: [], unreadable: null };
+      tree.modules[key] = module;
       if (found.dir === null) {
-        tree.unreadable[address] = modulesJsonProblem ?? found.unreadable ?? "its source cannot be found";
+        tree.unreadable[address] = module.unreadable = modulesJsonProblem ?? found.unreadable ?? "its source cannot be found";
         continue;
       }
       if (configFiles(found.dir).length === 0) {
-        tree.unreadable[address] = `${toPosix(relative(cwd, found.dir)) || "."} holds no *.tf or *.tf.json files`;
+        tree.unreadable[address] = module.unreadable = `${toPosix(relative(cwd, found.dir)) || "."} holds no *.tf or *.tf.json files`;
         continue;
       }
-      await readModule(tree, found.dir, `${address}.`, repoRoot);
+      module.parts = await readModule(tree, found.dir, `${address}.`, repoRoot);
       await visit(call.module?.module_calls, found.dir, key, `${address}.`, depth + 1);
     }
   };
@@ -114,21 +116,30 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
   return tree;
 }
 
-/** One module folder's blocks, addresses without module prefix: a module called 1,000 times is parsed once. */
-type ModuleBlocks = [string, SourceBlock][];
-const parsedModules = new WeakMap<SourceTree, Map<string, Promise<ModuleBlocks>>>();
+/**
+ * One module folder's blocks (addresses without module prefix) and its files in Terraform JSON form:
+ * a module called 1,000 times is parsed once.
+ */
+interface ParsedModule {
+  blocks: [string, SourceBlock][];
+  parts: InputPart[];
+}
+const parsedModules = new WeakMap<SourceTree, Map<string, Promise<ParsedModule>>>();
 
-async function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRoot: string): Promise<void> {
+async function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRoot: string): Promise<InputPart[]> {
   let cache = parsedModules.get(tree);
   if (!cache) parsedModules.set(tree, (cache = new Map()));
   const key = resolve(dir);
-  let blocks = cache.get(key);
-  if (!blocks) cache.set(key, (blocks = parseModule(dir, repoRoot)));
-  for (const [address, block] of await blocks) tree.blocks[`${addressPrefix}${address}`] = block;
+  let parsed = cache.get(key);
+  if (!parsed) cache.set(key, (parsed = parseModule(dir, repoRoot)));
+  const { blocks, parts } = await parsed;
+  for (const [address, block] of blocks) tree.blocks[`${addressPrefix}${address}`] = block;
+  return parts;
 }
 
-async function parseModule(dir: string, repoRoot: string): Promise<ModuleBlocks> {
+async function parseModule(dir: string, repoRoot: string): Promise<ParsedModule> {
   const tree = { blocks: {} as Record<string, SourceBlock> };
+  const parts: InputPart[] = [];
   const addressPrefix = "";
   for (const name of configFiles(dir)) {
     const path = join(dir, name);
@@ -141,6 +152,8 @@ async function parseModule(dir: string, repoRoot: string): Promise<ModuleBlocks>
     }
     const isJson = name.endsWith(".tf.json");
     const body = isJson ? parseJsonSource(file, text) : await parseHcl(file, text);
+    // The normalizer's *.tf.json reader takes these; its JSON line scan has nothing to find in HCL text.
+    parts.push({ path: file, document: body, text: isJson ? text : "" });
     const lines = new Map<string, BlockLines>((isJson ? jsonBlockLines(text) : hclBlockLines(text)).map((b) => [b.key, b]));
     for (const mode of ["resource", "data"] as const) {
       const section = body[mode];
@@ -163,7 +176,7 @@ async function parseModule(dir: string, repoRoot: string): Promise<ModuleBlocks>
       }
     }
   }
-  return Object.entries(tree.blocks);
+  return { blocks: Object.entries(tree.blocks), parts };
 }
 
 /**

@@ -45,6 +45,10 @@ export interface SourceTree {
   blocks: Record<string, SourceBlock>;
   /** Modules whose source could not be read, by module path ("module.svc"), with the reason. */
   unreadable: Record<string, string>;
+  /** The root module's files in Terraform JSON form (HCL as @cdktf/hcl2json writes it), for reading values. */
+  parts: InputPart[];
+  /** Every called module by module key ("svc", "svc.db"), as the *.tf.json reader takes them. */
+  modules: Record<string, ModuleSource>;
 }
 
 export interface SourceBlock {

@@ -741,22 +741,9 @@ export function syntacticReferences(parts: (string | Expr)[]): string[] {
     if (typeof e === "string") return;
     switch (e.kind) {
       case "traversal": {
-        const names = e.steps.map((s) => ("attr" in s ? s.attr : null));
-        let config: string | null = null;
-        let next = 0;
-        if (e.root === "data" && names[0] && names[1]) {
-          config = `data.${names[0]}.${names[1]}`;
-          next = 2;
-        } else if (!NOT_RESOURCES.has(e.root) && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(e.root) && names[0]) {
-          config = `${e.root}.${names[0]}`;
-          next = 1;
-        }
         for (const s of e.steps) if ("index" in s) visit(s.index);
-        if (config === null) return;
-        const step = e.steps[next];
-        if (step && "index" in step && step.index.kind === "literal" && (typeof step.index.value === "number" || typeof step.index.value === "string")) {
-          out.add(instanceAddress(config, step.index.value));
-        } else out.add(config);
+        const resource = traversalResource(e);
+        if (resource) out.add(resource.address);
         return;
       }
       case "template":
@@ -783,6 +770,57 @@ export function syntacticReferences(parts: (string | Expr)[]): string[] {
   };
   parts.forEach(visit);
   return [...out].sort();
+}
+
+/**
+ * The resource a traversal names, with the instance key when a literal picks one, and how many
+ * attribute steps follow it: `aws_x.y.arn`, `data.aws_x.y.json`, `aws_x.y["k"].arn`, and the form the
+ * readers render for a resource inside a module, `module.a.module.b.aws_x.y.arn` (a module output is
+ * `module.a.NAME` with no resource type after it). Null for anything that is not a resource.
+ */
+export function traversalResource(e: Extract<Expr, { kind: "traversal" }>): { address: string; attributes: number; splat: boolean } | null {
+  const steps = e.steps;
+  const attrAt = (i: number) => {
+    const s = steps[i];
+    return s && "attr" in s ? s.attr : null;
+  };
+  let prefix = "";
+  let root = e.root;
+  let at = 0;
+  if (root === "module") {
+    // module.NAME(.module.NAME)*.TYPE.NAME.ATTR: at least a type that looks like one and an attribute after it.
+    for (;;) {
+      const name = attrAt(at);
+      if (name === null) return null;
+      prefix += `module.${name}.`;
+      at++;
+      if (attrAt(at) !== "module") break;
+      at++;
+    }
+    const next = attrAt(at);
+    if (next === null || (next !== "data" && !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(next)) || attrAt(at + 1) === null || steps.length < at + 3) return null;
+    root = next;
+    at++;
+  }
+  let config: string;
+  if (root === "data") {
+    const type = attrAt(at);
+    const name = attrAt(at + 1);
+    if (type === null || name === null) return null;
+    config = `${prefix}data.${type}.${name}`;
+    at += 2;
+  } else if (!NOT_RESOURCES.has(root) && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) && attrAt(at) !== null) {
+    config = `${prefix}${root}.${attrAt(at)}`;
+    at += 1;
+  } else return null;
+  const step = steps[at];
+  let address = config;
+  if (step && "index" in step && step.index.kind === "literal" && (typeof step.index.value === "number" || typeof step.index.value === "string")) {
+    address = instanceAddress(config, step.index.value);
+    at++;
+  }
+  const rest = steps.slice(at);
+  return { address, attributes: rest.filter((s) => !("index" in s && s.index.kind === "literal")).length, splat: steps.some((s) => "splat" in s) };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   renderLeaves,
   renderUnknown,
   syntacticReferences,
+  traversalResource,
   type Scope,
   type Value,
 } from "./hcl-expr.js";
@@ -61,9 +62,13 @@ export function readTerraformJson(parts: InputPart[], modules?: Record<string, M
  * The same, and what the input does not show: module calls whose source cannot be read here (not
  * downloaded, native HCL syntax), so what they create is not in `drafts`.
  */
-export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
+export function readTerraformJsonModule(
+  parts: InputPart[],
+  modules?: Record<string, ModuleSource>,
+  rootVariables?: ReadonlyMap<string, Value>,
+): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags };
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: rootVariables ?? new Map() };
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
   const crossStack = reader.crossStackFacts(drafts, providerRegions(parts.map((p) => p.document.provider)), parts.map((p) => p.document));
@@ -153,6 +158,8 @@ interface Shared {
   incomplete: string[];
   modules: Record<string, ModuleSource>;
   defaultTags: Map<string, Json>;
+  /** Values of the root module's variables, when the input knows them (a plan's `variables`). */
+  rootVariables: ReadonlyMap<string, Value>;
 }
 
 /**
@@ -344,8 +351,8 @@ class ModuleReader {
     if (this.variableValues.has(name)) return this.variableValues.get(name);
     if (this.resolvingVariables.has(name) || this.resolvingVariables.size > 64) return undefined;
     const argument = this.call && name in this.call.body && !MODULE_META.has(name) ? { raw: this.call.body[name], reader: this.call.parent } : this.variableDefaults.has(name) && this.call ? { raw: this.variableDefaults.get(name), reader: this as ModuleReader } : null;
-    // In the root module a variable comes from -var, tfvars or the environment: not in the input.
-    if (argument === null) return undefined;
+    // In the root module a variable comes from -var, tfvars or the environment: only a plan knows it.
+    if (argument === null) return this.call === null ? this.shared.rootVariables.get(name) : undefined;
     this.resolvingVariables.add(name);
     try {
       const value = argument.reader.evaluate(argument.raw, argument.reader.scope());
@@ -583,7 +590,9 @@ class ModuleReader {
       if (!spec || typeof spec !== "object") continue;
       const s = spec as Json;
       const iteratorName = typeof s.iterator === "string" ? s.iterator : label;
-      const content = s.content && typeof s.content === "object" && !Array.isArray(s.content) ? (s.content as Json) : dict();
+      // HCL parsed to JSON (hcl2json) writes the content block as a one-element list, as it does every block.
+      const first = asList(s.content)[0];
+      const content = first && typeof first === "object" && !Array.isArray(first) ? (first as Json) : dict();
       const collection = this.evaluate(s.for_each, scope);
       const elements: { key: Value; value: Value }[] | null = collection instanceof Unknown
         ? null
@@ -814,11 +823,10 @@ export function specificResource(value: string): string | null {
   }
   const [head, ...rest] = parts;
   if (!head || typeof head === "string" || head.kind !== "traversal" || !rest.every((p) => typeof p === "string")) return null;
-  const refs = syntacticReferences([head]);
-  if (refs.length !== 1) return null;
-  const steps = head.steps.filter((s) => !("index" in s && s.index.kind === "literal"));
-  const attributes = head.root === "data" ? steps.length - 2 : steps.length - 1;
-  return attributes >= 1 && head.steps.every((s) => !("splat" in s)) ? refs[0]! : null;
+  const resource = traversalResource(head);
+  // An index by an expression (`aws_x.y[each.key]`) does not pick one instance that can be named here.
+  if (!resource || head.steps.some((s) => "index" in s && s.index.kind !== "literal")) return null;
+  return resource.attributes >= 1 && !resource.splat ? resource.address : null;
 }
 
 export function isExpression(value: unknown): boolean {

@@ -6,6 +6,7 @@ import { MODEL_VERSION, type DraftResource, type InputModel, type ModelResource 
 import { planIncomplete, readPlan } from "./plan.js";
 import { compare } from "../order.js";
 import { applySourceOrigins } from "./source-origin.js";
+import { graftSourceValues } from "./source-values.js";
 import { dict } from "./values.js";
 
 export type { InputModel, ModelResource, Statement, RoleIam } from "./model.js";
@@ -31,6 +32,7 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
   const tfjson =
     input.kind === "terraform-plan" ? null : readTerraformJsonModule(input.parts ?? [{ path: input.path, document: input.document, text: input.text }], input.modules);
   const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text);
+  if (!tfjson && input.source) graftSourceValues(drafts, input.source, input.document);
 
   const resources = new Map<string, DraftResource>();
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
