@@ -49,8 +49,10 @@ const VIOLATIONS = [
 // A value in an abstract resource is a literal, ref(address, attribute) or a block list [{...}].
 // json(doc) is a policy document string that may contain refs (jsonencode in HCL).
 
-const REF = Symbol("ref");
-const JSONDOC = Symbol("json");
+export const REF_MARK = Symbol("ref");
+const REF = REF_MARK;
+export const JSON_MARK = Symbol("json");
+const JSONDOC = JSON_MARK;
 const ref = (address, attribute) => ({ [REF]: true, address, attribute });
 const isRef = (v) => v !== null && typeof v === "object" && v[REF] === true;
 const json = (doc) => ({ [JSONDOC]: true, doc });

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
-import { hclBlockLines, jsonBlockLines, type BlockLines } from "./hcl-lines.js";
+import { parseHclFile } from "./hcl-body.js";
+import { jsonBlockLines, type BlockLines } from "./hcl-lines.js";
 import { locate, readModulesJson } from "./modules.js";
 import type { InputPart, LoadedInput, ModuleSource, SourceBlock, SourceTree } from "./types.js";
 
@@ -13,18 +14,6 @@ export interface SourceOptions {
 }
 
 const MAX_MODULE_DEPTH = 16;
-
-type Parse = (filename: string, text: string) => Promise<Record<string, unknown>>;
-let parser: Promise<Parse> | null = null;
-
-/**
- * hcl2json is Go compiled to wasm: importing it is cheap, its first parse starts the wasm (~80 ms).
- * Loaded only when a plan has a source, so checks without one pay nothing.
- */
-function hcl2json(): Promise<Parse> {
-  parser ??= import("@cdktf/hcl2json").then((m) => m.parse as Parse);
-  return parser;
-}
 
 /**
  * Sets `source` on every plan input whose .tf configuration is found. --source names one folder for
@@ -86,7 +75,7 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
     downloaded = new Map();
     modulesJsonProblem = error instanceof Error ? error.message : String(error);
   }
-  tree.parts = await readModule(tree, rootDir, "", repoRoot);
+  tree.parts = readModule(tree, rootDir, "", repoRoot);
   const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } } | undefined;
   const visit = async (calls: Record<string, ModuleCall> | undefined, callerDir: string, keyPrefix: string, addressPrefix: string, depth: number) => {
     for (const [name, call] of Object.entries(calls ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -108,7 +97,7 @@ export async function readSourceTree(rootDir: string, foundBy: SourceTree["found
         tree.unreadable[address] = module.unreadable = `${toPosix(relative(cwd, found.dir)) || "."} holds no *.tf or *.tf.json files`;
         continue;
       }
-      module.parts = await readModule(tree, found.dir, `${address}.`, repoRoot);
+      module.parts = readModule(tree, found.dir, `${address}.`, repoRoot);
       await visit(call.module?.module_calls, found.dir, key, `${address}.`, depth + 1);
     }
   };
@@ -124,20 +113,20 @@ interface ParsedModule {
   blocks: [string, SourceBlock][];
   parts: InputPart[];
 }
-const parsedModules = new WeakMap<SourceTree, Map<string, Promise<ParsedModule>>>();
+const parsedModules = new WeakMap<SourceTree, Map<string, ParsedModule>>();
 
-async function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRoot: string): Promise<InputPart[]> {
+function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRoot: string): InputPart[] {
   let cache = parsedModules.get(tree);
   if (!cache) parsedModules.set(tree, (cache = new Map()));
   const key = resolve(dir);
   let parsed = cache.get(key);
   if (!parsed) cache.set(key, (parsed = parseModule(dir, repoRoot)));
-  const { blocks, parts } = await parsed;
+  const { blocks, parts } = parsed;
   for (const [address, block] of blocks) tree.blocks[`${addressPrefix}${address}`] = block;
   return parts;
 }
 
-async function parseModule(dir: string, repoRoot: string): Promise<ParsedModule> {
+function parseModule(dir: string, repoRoot: string): ParsedModule {
   const tree = { blocks: {} as Record<string, SourceBlock> };
   const parts: InputPart[] = [];
   const addressPrefix = "";
@@ -151,10 +140,11 @@ async function parseModule(dir: string, repoRoot: string): Promise<ParsedModule>
       throw new InputError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     const isJson = name.endsWith(".tf.json");
-    const body = isJson ? parseJsonSource(file, text) : await parseHcl(file, text);
+    const parsed = isJson ? { document: parseJsonSource(file, text), blocks: jsonBlockLines(text) } : parseHclFile(file, text);
+    const body = parsed.document;
     // The normalizer's *.tf.json reader takes these; its JSON line scan has nothing to find in HCL text.
     parts.push({ path: file, document: body, text: isJson ? text : "" });
-    const lines = new Map<string, BlockLines>((isJson ? jsonBlockLines(text) : hclBlockLines(text)).map((b) => [b.key, b]));
+    const lines = new Map<string, BlockLines>(parsed.blocks.map((b) => [b.key, b]));
     for (const mode of ["resource", "data"] as const) {
       const section = body[mode];
       if (!section || typeof section !== "object") continue;
@@ -177,21 +167,6 @@ async function parseModule(dir: string, repoRoot: string): Promise<ParsedModule>
     }
   }
   return { blocks: Object.entries(tree.blocks), parts };
-}
-
-/**
- * A .tf file that does not parse is an input error (exit 2): the plan was made from a configuration
- * Terraform could read, so a broken one is not the plan's source (edited since, or the wrong folder),
- * and pointing findings into it would mislead.
- */
-async function parseHcl(file: string, text: string): Promise<Record<string, unknown>> {
-  const parse = await hcl2json();
-  try {
-    return await parse(file, text);
-  } catch (error) {
-    const detail = (error instanceof Error ? error.message : String(error)).replace(/^parse config: \[?/, "").replace(/\]$/, "");
-    throw new InputError(file, `not valid HCL: ${detail} (pass --source DIR with the plan's configuration)`);
-  }
 }
 
 function parseJsonSource(file: string, text: string): Record<string, unknown> {

@@ -32,7 +32,7 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
   const tfjson =
     input.kind === "terraform-plan" ? null : readTerraformJsonModule(input.parts ?? [{ path: input.path, document: input.document, text: input.text }], input.modules);
   const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text);
-  if (!tfjson && input.source) graftSourceValues(drafts, input.source, input.document);
+  const sourceValues = !tfjson && input.source ? graftSourceValues(drafts, input.source, input.document) : null;
 
   const resources = new Map<string, DraftResource>();
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
@@ -70,6 +70,7 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
       stack: input.stack,
       terraform_version: input.kind === "terraform-plan" && typeof plan.terraform_version === "string" ? plan.terraform_version : null,
       ...(incomplete ? { incomplete } : {}),
+      ...(sourceValues ? { source_values: { read: sourceValues.read.sort(compare), disagreed: sourceValues.disagreed.sort(compare) } } : {}),
     },
     resources: out,
     by_type: sortKeys(byType),

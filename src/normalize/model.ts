@@ -31,6 +31,13 @@ export interface ModelResource {
   origin: { construct_path: string | null; file: string | null; line: number | null };
 }
 
+export interface SourceValues {
+  /** "ADDRESS PATH" of each value unknown in the plan that was read from the source expression. */
+  read: string[];
+  /** Resources whose source disagrees with the plan (a known value differs), so it was not used for them. */
+  disagreed: string[];
+}
+
 export interface Statement {
   sid: string;
   effect: string;
@@ -72,7 +79,15 @@ export interface RoleIam {
 
 export interface InputModel {
   model_version: typeof MODEL_VERSION;
-  source: { kind: InputKind; path: string; stack: string | null; terraform_version: string | null; incomplete?: string };
+  source: {
+    kind: InputKind;
+    path: string;
+    stack: string | null;
+    terraform_version: string | null;
+    incomplete?: string;
+    /** Plans read with their .tf source: what the source showed where the plan did not know (see source-values.ts). */
+    source_values?: SourceValues;
+  };
   resources: Record<string, ModelResource>;
   by_type: Record<string, string[]>;
   referenced_by: Record<string, string[]>;

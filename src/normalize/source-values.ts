@@ -4,7 +4,7 @@ import { compare } from "../order.js";
 import { isObject, type Json } from "../json.js";
 import { readTerraformJsonModule } from "./hcl-json.js";
 import type { Value } from "./hcl-expr.js";
-import type { DraftResource } from "./model.js";
+import type { DraftResource, SourceValues } from "./model.js";
 
 /**
  * Where a plan does not know a value, the .tf source may still show its structure: a policy built with
@@ -25,8 +25,8 @@ import type { DraftResource } from "./model.js";
  * Terraform requires a configured argument's planned value to equal the configuration's value, so a
  * value read from the expression is the value apply will use, once its unknown parts are known.
  */
-export function graftSourceValues(drafts: DraftResource[], source: SourceTree, plan: Json): SourceGraftStats {
-  const stats: SourceGraftStats = { grafted: 0, mismatched: [] };
+export function graftSourceValues(drafts: DraftResource[], source: SourceTree, plan: Json): SourceValues {
+  const stats: SourceValues = { read: [], disagreed: [] };
   if (!drafts.some((d) => d.unknown.length > 0)) return stats;
   const bySource = sourceDrafts(source, plan);
   if (bySource === null) return stats;
@@ -35,23 +35,16 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
     const s = bySource.get(d.address);
     if (!s || s.mode !== d.mode || s.type !== d.type) continue;
     if (!topLevelAgrees(d, s)) {
-      stats.mismatched.push(d.address);
+      stats.disagreed.push(d.address);
       continue;
     }
     for (const path of outermostUnknown(d.unknown)) {
       // tags_all is the reader's own merge of provider default_tags, not a value the source writes.
       if (d.unknown_reasons?.[path] !== undefined || path === "tags_all" || path.startsWith("tags_all.")) continue;
-      if (graft(d, s, path)) stats.grafted++;
+      if (graft(d, s, path)) stats.read.push(`${d.address} ${path}`);
     }
   }
   return stats;
-}
-
-export interface SourceGraftStats {
-  /** Unknown paths of the plan replaced by what the source shows. */
-  grafted: number;
-  /** Resources whose source disagrees with the plan (so the source was not used for them). */
-  mismatched: string[];
 }
 
 /** The source read as a configuration, by address; null when the reader refuses it (it is then only used for lines). */
@@ -95,17 +88,23 @@ function graft(plan: DraftResource, source: DraftResource, path: string): boolea
   const inSource = under(path);
   const raw = getAt(source.raw, path);
   if (raw === undefined) return false;
-  // Nothing gained: the source does not know more than "unknown" either.
   const sourceUnknown = source.unknown.filter(inSource);
-  if (sourceUnknown.includes(path) && typeof raw === "string" && isWholeReference(raw)) return false;
+  // Known in the source but unknown in the plan: the reader and Terraform disagree, and Terraform wins.
+  if (sourceUnknown.length === 0) return false;
+  const pathStaysUnknown = sourceUnknown.includes(path);
+  // Nothing gained when the source also has the whole value unknown, unless it is text with known parts
+  // (a jsonencode document with references in it, `${aws_s3_bucket.b.arn}/*`).
+  if (pathStaysUnknown && !(typeof raw === "string" && !isWholeReference(raw))) return false;
   const sourceRefs = new Set(Object.entries(source.refs).filter(([p]) => inSource(p)).flatMap(([, targets]) => targets));
   const planRefs = new Set(Object.entries(plan.refs).filter(([p]) => inSource(p)).flatMap(([, targets]) => targets));
   if (sourceRefs.size !== planRefs.size || [...sourceRefs].some((r) => !planRefs.has(r))) return false;
 
-  const known = getAt(source.values, path);
   if (plan.raw === plan.values) plan.raw = { ...plan.values };
   plan.raw = setAt(plan.raw, path, raw) as Record<string, unknown>;
-  if (known !== undefined) plan.values = setAt(plan.values, path, known) as Record<string, unknown>;
+  // The known part of a map or block whose other parts stay unknown (a map's literal keys); a value that
+  // stays wholly unknown has no known part, and `values` must not show an empty stand-in for it.
+  const known = getAt(source.values, path);
+  if (!pathStaysUnknown && known !== undefined) plan.values = setAt(plan.values, path, known) as Record<string, unknown>;
   plan.unknown = [...plan.unknown.filter((p) => !inSource(p)), ...sourceUnknown];
   for (const p of Object.keys(plan.refs)) if (inSource(p)) delete plan.refs[p];
   for (const [p, targets] of Object.entries(source.refs)) if (inSource(p)) plan.refs[p] = [...targets];

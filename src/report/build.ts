@@ -144,7 +144,17 @@ export function buildReport(options: BuildReportOptions): Report {
       accepted: mine === 0,
       blocking: mine,
       ...(input.kind === "terraform-plan" && input.source_searched
-        ? { source: input.source ? { root: input.source.root, found_by: input.source.found_by, unreadable: input.source.unreadable } : null }
+        ? {
+            source: input.source
+              ? {
+                  root: input.source.root,
+                  found_by: input.source.found_by,
+                  unreadable: input.source.unreadable,
+                  values_read: model.source.source_values?.read ?? [],
+                  disagreed: model.source.source_values?.disagreed ?? [],
+                }
+              : null,
+          }
         : {}),
     };
   });

@@ -132,7 +132,11 @@ export function sourceLines(report: Report): string[] {
       out.push(`${i.path}: no .tf source found (not in the plan's folder nor the current one; pass --source DIR): locations are in the plan`);
       continue;
     }
-    out.push(`${i.path}: source ${i.source.root} (${how[i.source.found_by]})`);
+    const read = i.source.values_read.length;
+    out.push(`${i.path}: source ${i.source.root} (${how[i.source.found_by]})${read > 0 ? `; ${read} ${read === 1 ? "value" : "values"} the plan does not know read from it` : ""}`);
+    if (i.source.disagreed.length > 0) {
+      out.push(`${i.path}: the source disagrees with the plan for ${i.source.disagreed.join(", ")}: not used for their values (edited since the plan was made?)`);
+    }
     for (const [module, why] of Object.entries(i.source.unreadable)) out.push(`${i.path}: source of ${module} not read: ${why}`);
   }
   return out;

@@ -102,7 +102,7 @@ export interface ReportInput {
    * Plans checked by `check`: the .tf configuration findings point into (root folder, how it was found,
    * modules whose source could not be read), or null when none was found. Absent when nobody looked.
    */
-  source?: { root: string; found_by: "flag" | "plan-dir" | "cwd"; unreadable: Record<string, string> } | null;
+  source?: { root: string; found_by: "flag" | "plan-dir" | "cwd"; unreadable: Record<string, string>; values_read: string[]; disagreed: string[] } | null;
 }
 
 export interface ReportBaseline {
