@@ -38,7 +38,10 @@ const sortedKeys = (value: unknown): unknown =>
       : value;
 const canonical = (findings: unknown[]) => findings.map((f) => JSON.stringify(sortedKeys(f))).sort();
 
-describe("native opa eval and the wasm bundle give identical findings", () => {
+// Each case runs native opa (and conftest) as processes; the largest real plan took 77 s once on a loaded 2-core machine.
+const SLOW_CASE = { timeout: 240_000 };
+
+describe("native opa eval and the wasm bundle give identical findings", SLOW_CASE, () => {
   let engine: PolicyEngine;
   beforeAll(async () => {
     engine = await PolicyEngine.load();
@@ -73,7 +76,7 @@ describe("native opa eval and the wasm bundle give identical findings", () => {
  *   conftest test model.json -p policies -d policies --namespace apprunner_guard.conftest
  * Both must give exactly the findings of the CLI's report (before waivers), on every input.
  */
-describe("CLI, documented opa eval and conftest agree on every input", () => {
+describe("CLI, documented opa eval and conftest agree on every input", SLOW_CASE, () => {
   let engine: PolicyEngine;
   let tmp: string;
   beforeAll(async () => {

@@ -22,21 +22,27 @@ import data.apprunner_guard.lib
 
 threshold_path := "health_check_configuration.0.unhealthy_threshold"
 
-threshold(svc) := to_number(t) if {
+threshold(svc) := t if {
 	t := svc.values.health_check_configuration[0].unhealthy_threshold
-	regex.match(`^[0-9]+$`, as_text(t))
+	is_number(t)
+} else := to_number(t) if {
+	t := svc.values.health_check_configuration[0].unhealthy_threshold
+	is_string(t)
+	regex.match(`^[0-9]+$`, t)
 } else := 5
 
-as_text(t) := t if is_string(t)
-
-as_text(t) := format_int(t, 10) if is_number(t)
+# The wasm format_int fails on numbers past the integer range (a hostile 1e308): those are written as JSON.
+as_text(n) := format_int(n, 10) if {
+	n == floor(n)
+	abs(n) < 1000000000000000
+} else := json.marshal(n)
 
 applicable contains s if {
 	is_number(lib.param("max_unhealthy_threshold"))
 	some s in lib.services
 }
 
-findings contains lib.finding(s, threshold_path, concat("", [s, " marks an instance unhealthy only after ", format_int(n, 10), " failed checks (max_unhealthy_threshold ", format_int(limit, 10), ")"]), [s]) if {
+findings contains lib.finding(s, threshold_path, concat("", [s, " marks an instance unhealthy only after ", as_text(n), " failed checks (max_unhealthy_threshold ", as_text(limit), ")"]), [s]) if {
 	limit := lib.param("max_unhealthy_threshold")
 	some s in applicable
 	svc := input.resources[s]

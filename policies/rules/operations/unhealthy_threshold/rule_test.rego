@@ -40,3 +40,12 @@ test_applicable_every_service_unless_switched_off if {
 	off := rule.applicable with input as m with data.apprunner_guard.params.max_unhealthy_threshold as null
 	off == set()
 }
+
+test_fail_number_past_the_integer_range if {
+	# A hostile 1e308 is above any limit and must not stop the evaluation (the wasm format_int fails on it).
+	m := t.model([hc("api", 1e308)], {})
+	r := rule.findings with input as m with data.apprunner_guard.params.max_unhealthy_threshold as 5
+	[f] := [f | some f in r]
+	f.resource == "aws_apprunner_service.api"
+	contains(f.message, "only after 1e308 failed checks")
+}
