@@ -62,19 +62,32 @@ export function readTerraformJson(parts: InputPart[], modules?: Record<string, M
  * The same, and what the input does not show: module calls whose source cannot be read here (not
  * downloaded, native HCL syntax), so what they create is not in `drafts`.
  */
-export function readTerraformJsonModule(
-  parts: InputPart[],
-  modules?: Record<string, ModuleSource>,
-  rootVariables?: ReadonlyMap<string, Value>,
-): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
+export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: rootVariables ?? new Map() };
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: new Map(), only: null };
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
   const crossStack = reader.crossStackFacts(drafts, providerRegions(parts.map((p) => p.document.provider)), parts.map((p) => p.document));
   linkReferences(drafts);
   grantsToUnknownRoles(drafts);
   return { drafts, incomplete: [...new Set(shared.incomplete)].sort(), crossStack };
+}
+
+/**
+ * The drafts of some resources of a configuration only (`only`: configuration addresses, module path
+ * included, instance keys left out), as a plan's source: root variables have the values the plan
+ * gives them, and references are left as the expressions name them (the caller links them to the
+ * plan's instances, which the plan knows better than the configuration does).
+ */
+export function readConfigurationResources(
+  parts: InputPart[],
+  modules: Record<string, ModuleSource>,
+  only: ReadonlySet<string>,
+  rootVariables: ReadonlyMap<string, Value>,
+): DraftResource[] {
+  const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules, defaultTags, rootVariables, only };
+  return new ModuleReader(parts, shared, "", "", null).collect();
 }
 
 /**
@@ -160,6 +173,8 @@ interface Shared {
   defaultTags: Map<string, Json>;
   /** Values of the root module's variables, when the input knows them (a plan's `variables`). */
   rootVariables: ReadonlyMap<string, Value>;
+  /** When set, only these configuration addresses are drafted (see readConfigurationResources). */
+  only: ReadonlySet<string> | null;
 }
 
 /**
@@ -288,11 +303,15 @@ class ModuleReader {
   collect(): DraftResource[] {
     const defaultTags = this.shared.defaultTags;
     const drafts: DraftResource[] = [];
+    const only = this.shared.only;
     for (const name of this.calls.keys()) {
+      const prefix = `${this.qualify(`module.${name}`)}.`;
+      if (only && ![...only].some((a) => a.startsWith(prefix))) continue;
       const child = this.child(name);
       if (child) for (const d of child.collect()) drafts.push(d);
     }
     for (const config of this.configs.values()) {
+      if (only && !only.has(this.qualify(config.address))) continue;
       const instances = this.instancesOf(config.address);
       if (instances === undefined) continue;
       const keys: (string | number | null)[] = instances === null || instances === "unknown" ? [null] : instances;

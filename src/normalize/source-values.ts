@@ -2,9 +2,10 @@ import type { SourceTree } from "../load/types.js";
 import { InputError } from "../errors.js";
 import { compare } from "../order.js";
 import { isObject, type Json } from "../json.js";
-import { readTerraformJsonModule } from "./hcl-json.js";
+import { isExpression, readConfigurationResources } from "./hcl-json.js";
 import type { Value } from "./hcl-expr.js";
 import type { DraftResource, SourceValues } from "./model.js";
+import { configAddress } from "./source-origin.js";
 
 /**
  * Where a plan does not know a value, the .tf source may still show its structure: a policy built with
@@ -27,35 +28,93 @@ import type { DraftResource, SourceValues } from "./model.js";
  */
 export function graftSourceValues(drafts: DraftResource[], source: SourceTree, plan: Json): SourceValues {
   const stats: SourceValues = { read: [], disagreed: [] };
-  if (!drafts.some((d) => d.unknown.length > 0)) return stats;
-  const bySource = sourceDrafts(source, plan);
-  if (bySource === null) return stats;
+  // Reading the source costs time in proportion to what is read: only resources with an unknown
+  // value that the source writes as more than one reference are read (a jsonencode, a map literal).
+  const wanted = new Map<DraftResource, string[]>();
   for (const d of drafts) {
     if (d.unknown.length === 0) continue;
+    const block = source.blocks[configAddress(d.address)];
+    if (!block) continue;
+    const paths = outermostUnknown(d.unknown).filter((path) => {
+      // tags_all is the reader's own merge of provider default_tags, not a value the source writes.
+      if (d.unknown_reasons?.[path] !== undefined || path === "tags_all" || path.startsWith("tags_all.")) return false;
+      return showsMore(getAt(block.body, path));
+    });
+    if (paths.length > 0) wanted.set(d, paths);
+  }
+  if (wanted.size === 0) return stats;
+  const bySource = sourceDrafts(source, plan, new Set([...wanted.keys()].map((d) => configAddress(d.address))));
+  if (bySource === null) return stats;
+  const link = planLinker(drafts);
+  for (const [d, paths] of wanted) {
     const s = bySource.get(d.address);
     if (!s || s.mode !== d.mode || s.type !== d.type) continue;
     if (!topLevelAgrees(d, s)) {
       stats.disagreed.push(d.address);
       continue;
     }
-    for (const path of outermostUnknown(d.unknown)) {
-      // tags_all is the reader's own merge of provider default_tags, not a value the source writes.
-      if (d.unknown_reasons?.[path] !== undefined || path === "tags_all" || path.startsWith("tags_all.")) continue;
-      if (graft(d, s, path)) stats.read.push(`${d.address} ${path}`);
-    }
+    link(s);
+    for (const path of paths) if (graft(d, s, path)) stats.read.push(`${d.address} ${path}`);
   }
   return stats;
 }
 
-/** The source read as a configuration, by address; null when the reader refuses it (it is then only used for lines). */
-function sourceDrafts(source: SourceTree, plan: Json): Map<string, DraftResource> | null {
+const BARE_REFERENCE = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\][(){}"]*\])*$/;
+
+/**
+ * A value (Terraform JSON form: blocks are lists of bodies) that the source can tell more about than
+ * the plan's "unknown, references X": anything but one bare reference or a list of them.
+ */
+function showsMore(value: unknown): boolean {
+  if (typeof value === "string") {
+    if (!isExpression(value)) return false;
+    const inner = /^\$\{([^]*)\}$/.exec(value.trim())?.[1]?.trim();
+    if (inner === undefined) return true;
+    // A local or a module variable may hold a jsonencode or a map literal; a resource attribute is only itself.
+    if (BARE_REFERENCE.test(inner)) return inner.startsWith("local.") || inner.startsWith("var.");
+    if (inner.startsWith("[") && inner.endsWith("]")) {
+      const items = inner.slice(1, -1).split(",").map((i) => i.trim()).filter((i) => i !== "");
+      return !items.every((i) => BARE_REFERENCE.test(i));
+    }
+    return true;
+  }
+  if (Array.isArray(value)) return value.some(showsMore) || value.some((v) => v !== null && typeof v === "object");
+  return value !== null && typeof value === "object";
+}
+
+/** Links a source draft's references to the plan's instances: a resource with instances stands for all of them. */
+function planLinker(drafts: DraftResource[]): (d: DraftResource) => void {
+  const addresses = new Set(drafts.map((d) => d.address));
+  const instances = new Map<string, string[]>();
+  for (const d of drafts) {
+    const config = configAddress(d.address);
+    if (config === d.address) continue;
+    const list = instances.get(config);
+    if (list) list.push(d.address);
+    else instances.set(config, [d.address]);
+  }
+  return (s) => {
+    for (const [path, targets] of Object.entries(s.refs)) {
+      const kept = new Set<string>();
+      for (const t of targets) {
+        if (addresses.has(t)) kept.add(t);
+        else for (const i of instances.get(t) ?? []) kept.add(i);
+      }
+      kept.delete(s.address);
+      if (kept.size > 0) s.refs[path] = [...kept].sort(compare);
+      else delete s.refs[path];
+    }
+  };
+}
+
+/** The wanted resources of the source read as a configuration, by address; null when the reader refuses it (then it only places findings). */
+function sourceDrafts(source: SourceTree, plan: Json, only: ReadonlySet<string>): Map<string, DraftResource> | null {
   const variables = new Map<string, Value>();
   if (isObject(plan.variables)) {
     for (const [name, v] of Object.entries(plan.variables)) if (isObject(v) && v.value !== undefined) variables.set(name, v.value as Value);
   }
   try {
-    const { drafts } = readTerraformJsonModule(source.parts, source.modules, variables);
-    return new Map(drafts.map((d) => [d.address, d]));
+    return new Map(readConfigurationResources(source.parts, source.modules, only, variables).map((d) => [d.address, d]));
   } catch (error) {
     // The plan was made from a configuration Terraform accepted; one our reader rejects is not used for values.
     if (error instanceof InputError) return null;
