@@ -46,8 +46,11 @@ const constructId = (f: ReportFinding) => f.location.construct_path!.split("/")[
 
 const stackJson = (dir: string, stack: string) => JSON.parse(readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
+// The switch-off tests set the variable; every other test runs with it as the run was started.
+const envAtStart = process.env[CREATION_LINES_ENV];
 afterEach(() => {
-  delete process.env[CREATION_LINES_ENV];
+  if (envAtStart === undefined) delete process.env[CREATION_LINES_ENV];
+  else process.env[CREATION_LINES_ENV] = envAtStart;
 });
 
 describe("cdktf findings on the TypeScript line that created the resource", () => {
