@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative, sep } from "node:path";
+import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Node, type MetadataOptions } from "constructs";
 import { repositoryRoot } from "../load/source.js";
@@ -58,33 +59,84 @@ function enabled(node: Node): boolean {
   return !node.tryGetContext(CDKTF_DISABLE_STACK_TRACE);
 }
 
-/** The app's frames above `below`, each as `function (path:line:column)` with the path relative to the repository root. */
+/**
+ * The app's frames above `below`, each as `function (path:line:column)` with the path relative to the
+ * repository root. Formatting a whole trace is the expensive part (about 0.1 ms a capture under tsx,
+ * most of it Node's source-map pass, which also reads the file for a code excerpt), so the frames are
+ * taken raw, as V8 call sites, and only the few that are the app's get a TypeScript position: from
+ * Node's source map of the file (tsx, --enable-source-maps) when it has one, else from the formatter
+ * Error.prepareStackTrace holds (a test runner maps there), else as V8 gives them (plain JavaScript).
+ */
 function appFrames(below: (...args: never[]) => unknown): string[] {
-  const holder: { stack?: string } = {};
+  const format = Error.prepareStackTrace;
+  const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[];
   try {
     Error.stackTraceLimit = FRAMES_COLLECTED;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
     Error.captureStackTrace(holder, below);
+    sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
   } finally {
+    Error.prepareStackTrace = format;
     Error.stackTraceLimit = limit;
   }
+  const mine = sites.filter((site) => appFile(site.getFileName() ?? "") !== null).slice(0, FRAMES_KEPT);
+  if (mine.length === 0) return [];
+  let frames = mine.map(nodeMappedFrame);
+  if (frames.some((f) => f === null)) {
+    frames = format && format.name !== NODE_FORMATTER ? formattedFrames(format, holder, mine) : mine.map((site) => site.toString());
+  }
   const kept: string[] = [];
-  for (const raw of (holder.stack ?? "").split("\n").slice(1)) {
-    const frame = raw.replace(/^\s*at\s+/, "");
-    const parsed = parseTraceFrame(frame);
-    if (!parsed) continue;
-    const file = appFile(parsed.file);
-    if (file === null) continue;
-    const name = frame.endsWith(")") ? frame.slice(0, frame.lastIndexOf(" (")) : "";
+  for (const frame of frames) {
+    const parsed = frame === null ? null : parseTraceFrame(frame);
+    // a source map may point a frame out of the repository (a bundled dependency): not the app's line
+    const file = parsed ? appFile(parsed.file) : null;
+    if (!parsed || file === null) continue;
+    const name = frame!.endsWith(")") ? frame!.slice(0, frame!.lastIndexOf(" (")) : "";
     const at = `${file}:${parsed.line}:${parsed.column}`;
     kept.push(name ? `${name} (${at})` : at);
-    if (kept.length === FRAMES_KEPT) break;
   }
   return kept;
 }
 
+/** Node's own formatter (exposed since Node 20); it maps nothing that findSourceMap does not. */
+const NODE_FORMATTER = "ErrorPrepareStackTrace";
+
+/** A call site at its original position through Node's source map of its file; null when Node has none. */
+function nodeMappedFrame(site: NodeJS.CallSite): string | null {
+  const file = site.getFileName();
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
+  if (!file || line === null || column === null) return null;
+  if (!process.sourceMapsEnabled) return null;
+  const entry = findSourceMap(file)?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  if (!entry?.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return null;
+  const raw = site.toString();
+  const name = raw.endsWith(")") ? raw.slice(0, raw.lastIndexOf(" (")) : "";
+  const at = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  return name ? `${name} (${at})` : at;
+}
+
+/** The chosen call sites through a formatter someone installed (vitest's maps its transformed modules). */
+function formattedFrames(format: NonNullable<ErrorConstructor["prepareStackTrace"]>, holder: object, sites: NodeJS.CallSite[]): string[] {
+  return String(format(holder as Error, sites))
+    .split("\n")
+    .filter((line) => /^\s*at\s/.test(line))
+    .map((line) => line.replace(/^\s*at\s+/, ""));
+}
+
+/** appFile by V8 file name: an app has a few hundred files and every capture asks about the same ones. */
+const appFileCache = new Map<string, string | null>();
+
 /** A frame's file as a repository path, or null when it is not the app's code (Node, node_modules, this package, outside the repository). */
 function appFile(file: string): string | null {
+  let known = appFileCache.get(file);
+  if (known === undefined) appFileCache.set(file, (known = repositoryFile(file)));
+  return known;
+}
+
+function repositoryFile(file: string): string | null {
   let path = file;
   if (path.startsWith("file://")) {
     try {

@@ -37,7 +37,7 @@ export function parseTraceFrame(frame: string): { file: string; line: number; co
  * climbing out, not an installed package or a Node built-in, no control characters.
  */
 export function isRepositoryPath(file: string): boolean {
-  if (file === "" || /[\u0000-\u001f\u007f]/.test(file)) return false;
+  if (file === "" || [...file].some((c) => c < " " || c === "\u007f")) return false;
   if (file.startsWith("/") || file.includes("\\") || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(file)) return false;
   const segments = file.split("/");
   return !segments.includes("..") && !segments.includes("node_modules");

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { App, TerraformStack } from "cdktf";
+import { App } from "cdktf";
 import { App as CdktnApp, TerraformStack as CdktnStack } from "cdktn";
 import { ApprunnerService as CdktnApprunnerService } from "@cdktn/provider-aws/lib/apprunner-service/index.js";
 import { AwsProvider as CdktnAwsProvider } from "@cdktn/provider-aws/lib/provider/index.js";
