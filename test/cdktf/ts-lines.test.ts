@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -81,6 +82,18 @@ describe("cdktf findings on the TypeScript line that created the resource", () =
     const fromCli = await runCheck({ paths: [stackFile], now: NOW });
     const where = (r: Report) => r.findings.map((f) => `${f.rule_id} ${f.resource} ${f.location.file}:${f.location.line}`);
     expect(where(fromCli)).toEqual(where(fromGuard));
+  });
+
+  test("run as `cdktf synth` runs it (tsx, Node's source maps), the lines are the same", async () => {
+    const dir = outdir();
+    const runner = join(repoRoot, "test", "fixtures", "cdktf-ts-lines", "synth-insecure.ts");
+    await new Promise<void>((done, fail) =>
+      execFile(process.execPath, ["--import", "tsx", runner, dir], { cwd: repoRoot, env: { ...process.env, CHECKPOINT_DISABLE: "1" } }, (error) => (error ? fail(error) : done())),
+    );
+    const resources = stackJson(dir, INSECURE_STACK).resource as Record<string, Record<string, { "//": { metadata: { stackTrace?: unknown } } }>>;
+    const sites = Object.values(resources).flatMap((byName) => Object.entries(byName).map(([id, body]) => [id, creationSite(body["//"].metadata.stackTrace)] as const));
+    expect(sites.length).toBeGreaterThanOrEqual(5);
+    for (const [id, site] of sites) expect(site, id).toEqual({ file: INSECURE_FILE, line: creationLine(INSECURE_FILE, id) });
   });
 
   test("JSON, SARIF and text reports show examples/insecure-app.ts:LINE (SARIF relative to %SRCROOT%)", () => {
