@@ -1,8 +1,8 @@
 /**
  * Where a cdktf construct was created in the app's own code, read from the `stackTrace` that cdktf
  * writes into each element's `//.metadata` in cdk.tf.json. cdktf records no trace by itself (see
- * docs/cdktf.md, "TypeScript lines"); `apprunner-guard/cdktf` fills it in with the app's frames only,
- * their paths relative to the repository root. A trace of any other shape (absolute paths, frames in
+ * README.md, "cdktf findings on the TypeScript line"); `apprunner-guard/cdktf` fills it in with the
+ * app's frames only, their paths relative to the repository root. A trace of any other shape (absolute paths, frames in
  * node_modules) gives no site, and the finding keeps its place in the JSON.
  */
 

@@ -44,7 +44,7 @@ describe("applyGuard: the policy pass inside cdktf synth", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/AR-SEC-001 \(critical\) aws_apprunner_service\.Api \[payments\/Api\]: .*DB_PASSWORD/);
+    expect(message).toMatch(/AR-SEC-001 \(critical\) aws_apprunner_service\.Api \[payments\/Api\] at test\/cdktf\/guard\.test\.ts:\d+: .*DB_PASSWORD/);
     expect(message).toContain("AR-NET-001 (high)");
     expect(message).toMatch(/apprunner-guard REJECTED: \d+ blocking findings at or above high; report: .*apprunner-guard\/report\.md/);
 

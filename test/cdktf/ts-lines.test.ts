@@ -37,8 +37,17 @@ function synthInsecure(dir: string, appOptions: { stackTraces?: boolean } = {}):
   const app = new App({ outdir: dir, ...appOptions });
   new InsecureStack(app, INSECURE_STACK);
   const guard = applyGuard(app, { now: NOW });
-  expect(() => app.synth()).toThrow(/apprunner-guard REJECTED/);
+  let message = "";
+  try {
+    app.synth();
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toMatch(/apprunner-guard REJECTED/);
   expect(guard.report).toBeDefined();
+  // the synth error names the line too, when there is one
+  const service = guard.report!.findings.find((f) => f.blocking && f.resource === "aws_apprunner_service.Service")!;
+  expect(message).toContain(`${service.rule_id} (${service.severity}) aws_apprunner_service.Service [${INSECURE_STACK}/Service]${service.location.file === INSECURE_FILE ? ` at ${INSECURE_FILE}:${service.location.line}` : ""}: `);
   return guard.report!;
 }
 
