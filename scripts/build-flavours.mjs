@@ -46,9 +46,9 @@ for (const file of walk(from)) {
   count++;
 }
 const guard = "../src/cdktn/index.js";
-writeFileSync(join(root, "dist", "cdktn", "index.js"), `export * from "./modules/index.js";\nexport { applyGuard, ApprunnerGuard } from "${guard}";\n`);
+writeFileSync(join(root, "dist", "cdktn", "index.js"), `export * from "./modules/index.js";\nexport { applyGuard, ApprunnerGuard, CREATION_LINES_ENV } from "${guard}";\n`);
 writeFileSync(
   join(root, "dist", "cdktn", "index.d.ts"),
-  `export * from "./modules/index.js";\nexport { applyGuard, ApprunnerGuard, type GuardApp, type GuardOptions } from "${guard}";\n`,
+  `export * from "./modules/index.js";\nexport { applyGuard, ApprunnerGuard, CREATION_LINES_ENV, type GuardApp, type GuardOptions } from "${guard}";\n`,
 );
 console.log(`build-flavours: ${count} files → dist/cdktn (constructs for cdktn + @cdktn/provider-aws)`);

@@ -120,7 +120,9 @@ export class ApprunnerGuard {
       .map((f) => {
         const stack = report.inputs.find((i) => i.path === f.input)?.stack;
         const at = f.location.construct_path ?? (stack ? `${stack}/${f.resource}` : f.resource);
-        return `${f.rule_id} (${f.severity}) ${f.resource} [${at}]: ${f.message}`;
+        // the app line that created it, when recorded (creation-lines.ts): where the fix goes
+        const line = f.location.file !== f.input && f.location.line ? ` at ${f.location.file}:${f.location.line}` : "";
+        return `${f.rule_id} (${f.severity}) ${f.resource} [${at}]${line}: ${f.message}`;
       });
     errors.push(
       `apprunner-guard REJECTED: ${s.blocking} blocking findings at or above ${report.fail_on}${where} ` +

@@ -1,7 +1,13 @@
 import { Annotations, TerraformStack, type App } from "cdktn";
 import { applyGuardWith, type ApprunnerGuard, type GuardFlavour, type GuardOptions } from "../cdktf/guard.js";
+import { recordCreationLines } from "../cdktf/creation-lines.js";
 
 export { ApprunnerGuard, type GuardApp, type GuardOptions } from "../cdktf/guard.js";
+export { CREATION_LINES_ENV } from "../cdktf/creation-lines.js";
+
+// Findings point at the app line that created each resource: recorded from here on, as constructs are
+// created (applyGuard runs after they exist, too late to see where they came from). Off: see CREATION_LINES_ENV.
+recordCreationLines();
 
 const cdktn: GuardFlavour = {
   name: "cdktn",

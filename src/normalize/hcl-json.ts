@@ -18,6 +18,7 @@ import {
 } from "./hcl-expr.js";
 import type { InputPart, ModuleSource } from "../load/types.js";
 import type { DraftResource } from "./model.js";
+import { creationSite } from "./creation-site.js";
 import { MAX_DEPTH, dict } from "./values.js";
 import { type Json } from "../json.js";
 
@@ -656,7 +657,9 @@ class ModuleReader {
       const meta = config.body.count !== undefined ? "count" : "for_each";
       scan.reasons[link] = `${address} has a ${meta} that the JSON alone does not determine, so Terraform may create none`;
     }
-    const meta = (body["//"] as { metadata?: { path?: unknown } } | undefined)?.metadata;
+    const meta = (body["//"] as { metadata?: { path?: unknown; stackTrace?: unknown } } | undefined)?.metadata;
+    // cdktf app code, when the synth recorded where the construct was created; else this JSON block.
+    const site = creationSite(meta?.stackTrace);
     return {
       address,
       type,
@@ -670,7 +673,7 @@ class ModuleReader {
       refs: scan.refs,
       ...(Object.keys(scan.reasons).length > 0 ? { unknown_reasons: scan.reasons } : {}),
       ...(Object.keys(scan.suffixes).length > 0 ? { visible_suffix: scan.suffixes } : {}),
-      origin: { construct_path: typeof meta?.path === "string" ? meta.path : null, file, line: config.line },
+      origin: { construct_path: typeof meta?.path === "string" ? meta.path : null, file: site?.file ?? file, line: site?.line ?? config.line },
     };
   }
 }

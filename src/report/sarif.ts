@@ -55,7 +55,8 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
       associatedRule: { id: w.rule, ...(ruleIndex.has(w.rule) ? { index: ruleIndex.get(w.rule) } : {}) },
     }));
 
-  const withSource = new Set(report.inputs.filter((i) => i.source).map((i) => i.path));
+  const withSource = new Set(report.inputs.filter((i) => i.source || i.kind === "cdktf-stack").map((i) => i.path));
+  const cdktfStacks = new Set(report.inputs.filter((i) => i.kind === "cdktf-stack").map((i) => i.path));
   const ordered = [...report.findings].sort((a, b) => Number(b.blocking) - Number(a.blocking) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const kept = report.findings.length > GITHUB_LIMITS.resultsPerRun ? new Set(ordered.slice(0, GITHUB_LIMITS.resultsPerRun)) : null;
   const results = report.findings.filter((f) => !kept || kept.has(f));
@@ -105,7 +106,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
             ...(executionNotifications.length > 0 ? { toolExecutionNotifications: executionNotifications } : {}),
           },
         ],
-        ...(results.some((f) => fromSource(f, withSource)) ? { originalUriBaseIds: SOURCE_BASE } : {}),
+        ...(results.some((f) => fromSource(f, withSource))
+          ? { originalUriBaseIds: sourceBase(results.some((f) => cdktfStacks.has(f.input) && fromSource(f, withSource))) }
+          : {}),
         artifacts,
         results: results.map((f) => sarifResult(f, ruleIndex.get(f.rule_id), artifactIndex.get(f.input), report, fromSource(f, withSource))),
         properties: {
@@ -155,9 +158,16 @@ function sarifRule(rule: ReportRule) {
  * Source locations are relative to the repository root, which GitHub and GitLab resolve as %SRCROOT%
  * themselves; no absolute uri is written, so the file is the same on every machine.
  */
-const SOURCE_BASE = { "%SRCROOT%": { description: { text: "The repository root: .tf source locations are relative to it." } } };
+function sourceBase(cdktfCode: boolean) {
+  const what = cdktfCode ? "source locations (.tf files, cdktf app code)" : ".tf source locations";
+  return { "%SRCROOT%": { description: { text: `The repository root: ${what} are relative to it.` } } };
+}
 
-/** A finding placed on a .tf line of the plan's source (not on the input file itself). */
+/**
+ * A finding placed in source code rather than on the input file itself: a .tf line of a plan's source,
+ * or the cdktf app line that created the resource (a stack is one file, so any other file is app code,
+ * already repository-relative: see normalize/creation-site.ts).
+ */
 function fromSource(f: ReportFinding, withSource: Set<string>): boolean {
   return withSource.has(f.input) && f.location.file !== f.input;
 }

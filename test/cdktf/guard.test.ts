@@ -44,7 +44,7 @@ describe("applyGuard: the policy pass inside cdktf synth", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/AR-SEC-001 \(critical\) aws_apprunner_service\.Api \[payments\/Api\]: .*DB_PASSWORD/);
+    expect(message).toMatch(/AR-SEC-001 \(critical\) aws_apprunner_service\.Api \[payments\/Api\] at test\/cdktf\/guard\.test\.ts:\d+: .*DB_PASSWORD/);
     expect(message).toContain("AR-NET-001 (high)");
     expect(message).toMatch(/apprunner-guard REJECTED: \d+ blocking findings at or above high; report: .*apprunner-guard\/report\.md/);
 
@@ -58,7 +58,9 @@ describe("applyGuard: the policy pass inside cdktf synth", () => {
     const stackFile = join(dir, "stacks", "payments", "cdk.tf.json");
     expect(report.inputs).toEqual([expect.objectContaining({ kind: "cdktf-stack", stack: "payments", sha256: sha256(stackFile) })]);
     const secret = report.findings.find((f: { rule_id: string }) => f.rule_id === "AR-SEC-001");
-    expect(secret.location).toEqual({ file: expect.stringMatching(/stacks\/payments\/cdk\.tf\.json$/), line: expect.any(Number), construct_path: "payments/Api" });
+    // on the line of this file that created the service (test/cdktf/ts-lines.test.ts covers the switch-off fallback to cdk.tf.json)
+    const created = readFileSync(new URL(import.meta.url), "utf8").split("\n").findIndex((l) => l.includes('new ApprunnerService(stack, "Api"')) + 1;
+    expect(secret.location).toEqual({ file: "test/cdktf/guard.test.ts", line: created, construct_path: "payments/Api" });
     expect(guard.report?.summary.blocking).toBe(report.summary.blocking);
   });
 
