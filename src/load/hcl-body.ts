@@ -145,6 +145,7 @@ class Parser {
     const start = this.pos;
     const end = this.skipQuoted();
     const raw = this.text.slice(start, end);
+    if (!raw.includes("\\")) return raw;
     try {
       return JSON.parse(`"${raw}"`) as string;
     } catch {

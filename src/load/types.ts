@@ -45,7 +45,7 @@ export interface SourceTree {
   blocks: Record<string, SourceBlock>;
   /** Modules whose source could not be read, by module path ("module.svc"), with the reason. */
   unreadable: Record<string, string>;
-  /** The root module's files in Terraform JSON form (HCL as @cdktf/hcl2json writes it), for reading values. */
+  /** The root module's files in Terraform JSON form (.tf files as src/load/hcl-body.ts writes them), for reading values. */
   parts: InputPart[];
   /** Every called module by module key ("svc", "svc.db"), as the *.tf.json reader takes them. */
   modules: Record<string, ModuleSource>;
@@ -58,7 +58,7 @@ export interface SourceBlock {
   line: number;
   /** 1-based line of each top-level argument or nested block of the body, by name, where known. */
   attribute_lines: Record<string, number>;
-  /** The block body in Terraform JSON syntax (as @cdktf/hcl2json parses it: expressions are "${...}" strings). */
+  /** The block body in Terraform JSON syntax (expressions are "${...}" strings, as src/load/hcl-body.ts writes them). */
   body: Record<string, unknown>;
 }
 

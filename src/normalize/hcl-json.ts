@@ -610,7 +610,7 @@ class ModuleReader {
       if (!spec || typeof spec !== "object") continue;
       const s = spec as Json;
       const iteratorName = typeof s.iterator === "string" ? s.iterator : label;
-      // HCL parsed to JSON (hcl2json) writes the content block as a one-element list, as it does every block.
+      // A .tf file read into JSON form (src/load/hcl-body.ts) writes the content block as a one-element list, as every block.
       const first = asList(s.content)[0];
       const content = first && typeof first === "object" && !Array.isArray(first) ? (first as Json) : dict();
       const collection = this.evaluate(s.for_each, scope);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
-import { hclBlockLines } from "../../src/load/hcl-lines.js";
+import { parseHclFile } from "../../src/load/hcl-body.js";
 import { attachSources, loadInputs } from "../../src/load/index.js";
 import type { LoadedInput } from "../../src/load/types.js";
 import { configAddress } from "../../src/normalize/source-origin.js";
@@ -151,7 +151,7 @@ describe("the line scanner", () => {
       'data "aws_iam_policy_document" "d" { statement { actions = ["*"] } }',
       'resource "aws_x" "one" { name = "x" }',
     ].join("\n");
-    const blocks = hclBlockLines(text);
+    const blocks = parseHclFile("main.tf", text).blocks;
     expect(blocks.map((b) => [b.key, b.line])).toEqual([
       ["resource.aws_iam_role.a", 3],
       ["data.aws_iam_policy_document.d", 18],
