@@ -25,6 +25,18 @@ export function parseHclFile(file: string, text: string): { document: Json; bloc
   return { document, blocks: parser.blocks };
 }
 
+/**
+ * The same, with the bodies of resource and data blocks read only when something reads them: the
+ * whole file is still scanned (so a broken file is refused at once and every line is known), but a
+ * body's values are built on first access of `resource.T.N` / `data.T.N` in the document. Reports
+ * need only the lines; values are read for the few resources a plan does not know (source-values.ts).
+ */
+export function scanHclFile(file: string, text: string): { document: Json; blocks: BlockLines[] } {
+  const parser = new Parser(file, text, true);
+  const document = parser.body(false, 0);
+  return { document, blocks: parser.blocks };
+}
+
 const enum C {
   Tab = 9,
   Newline = 10,
@@ -58,14 +70,22 @@ class Parser {
   constructor(
     private readonly file: string,
     private readonly text: string,
+    /** Resource and data bodies are scanned, and built on first access (scanHclFile). */
+    private readonly lazy = false,
   ) {}
+
+  /** Whether values are being built; false while a lazy body is only scanned. */
+  private building = true;
 
   private fail(message: string, line = this.line): never {
     throw new InputError(this.file, `not valid HCL: ${this.file}:${line}: ${message} (pass --source DIR with the plan's configuration)`);
   }
 
   /** Statements up to the closing brace (closing) or the end of the file. */
-  body(closing: boolean, depth: number, lines?: Record<string, number>): Json {
+  /** Some argument since this was last reset writes more than a bare reference. */
+  private sawRich = false;
+
+  body(closing: boolean, depth: number, lines?: Record<string, number>, rich?: Set<string>): Json {
     if (depth > MAX_NESTING) this.fail(`blocks nest deeper than ${MAX_NESTING} levels`);
     const out: Json = Object.create(null) as Json;
     const opened = this.line;
@@ -88,7 +108,12 @@ class Parser {
       if (this.text.charCodeAt(this.pos) === C.Equals && this.text.charCodeAt(this.pos + 1) !== C.Equals) {
         this.pos++;
         if (Object.hasOwn(out, name)) this.fail(`the argument ${JSON.stringify(name)} is set twice`);
-        out[name] = literalOrExpression(this.expression());
+        const expression = this.expression();
+        out[name] = this.building ? literalOrExpression(expression) : true;
+        if (writesMoreThanAReference(expression)) {
+          this.sawRich = true;
+          rich?.add(name);
+        }
         if (lines && !Object.hasOwn(lines, name)) lines[name] = at;
         this.endOfStatement();
         continue;
@@ -110,8 +135,36 @@ class Parser {
       this.pos++;
       const topLevelBlock = depth === 0 && (name === "resource" || name === "data") && labels.length === 2;
       const attributes: Record<string, number> | undefined = topLevelBlock ? {} : undefined;
-      if (topLevelBlock) this.blocks.push({ key: `${name}.${labels[0]}.${labels[1]}`, line: at, attributes: attributes! });
-      const inner = this.body(true, depth + 1, attributes);
+      const richNames = topLevelBlock ? new Set<string>() : undefined;
+      if (topLevelBlock) this.blocks.push({ key: `${name}.${labels[0]}.${labels[1]}`, line: at, attributes: attributes!, rich: [] });
+      const outerRich = this.sawRich;
+      this.sawRich = false;
+      const noteRich = () => {
+        if (this.sawRich && rich) {
+          rich.add(name);
+          if (name === "dynamic" && labels[0] !== undefined) rich.add(labels[0]);
+        }
+        if (richNames) this.blocks[this.blocks.length - 1]!.rich = [...richNames].sort();
+        this.sawRich ||= outerRich;
+      };
+      if (topLevelBlock && this.lazy && this.building) {
+        const start = { pos: this.pos, line: this.line };
+        this.building = false;
+        this.body(true, depth + 1, attributes, richNames);
+        this.building = true;
+        noteRich();
+        if (lines && !Object.hasOwn(lines, name)) lines[name] = at;
+        addLazyBlock(out, name, labels, () => {
+          const again = new Parser(this.file, this.text);
+          again.pos = start.pos;
+          again.line = start.line;
+          return again.body(true, depth + 1);
+        });
+        this.endOfStatement();
+        continue;
+      }
+      const inner = this.body(true, depth + 1, attributes, richNames);
+      noteRich();
       if (lines) {
         if (!Object.hasOwn(lines, name)) lines[name] = at;
         // `dynamic "statement" {` writes the block named by its label: findings name that block.
@@ -304,6 +357,26 @@ class Parser {
   }
 }
 
+const BARE_REFERENCE = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\][(){}"]*\])*$/;
+
+/**
+ * An expression that may show more than a plan that says "unknown, references X": not a literal,
+ * not one bare resource reference nor a list of them. A local or a variable may hold a jsonencode
+ * or a map literal, so those count.
+ */
+export function writesMoreThanAReference(expression: string): boolean {
+  const text = expression.trim();
+  if (NUMBER.test(text) || text === "true" || text === "false" || text === "null") return false;
+  if (BARE_REFERENCE.test(text)) return text.startsWith("local.") || text.startsWith("var.");
+  if (text.startsWith("[") && text.endsWith("]")) {
+    const items = text.slice(1, -1).split(",").map((i) => i.trim()).filter((i) => i !== "");
+    if (items.every((i) => BARE_REFERENCE.test(i) && !i.startsWith("local.") && !i.startsWith("var."))) return false;
+  }
+  // A quoted string without templates is a literal, which a plan knows.
+  if (text.startsWith('"') && text.endsWith('"') && !text.includes("${") && !text.includes("%{")) return false;
+  return true;
+}
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -324,6 +397,22 @@ function addBlock(out: Json, name: string, labels: string[], body: Json): void {
   const last = labels[labels.length - 1]!;
   const list = (at[last] ??= []) as Json[];
   list.push(body);
+}
+
+/** `resource "T" "N" {…}` whose body is built when `resource.T.N` is first read (then kept). */
+function addLazyBlock(out: Json, name: string, labels: string[], build: () => Json): void {
+  let at = (out[name] ??= Object.create(null) as Json) as Json;
+  for (const label of labels.slice(0, -1)) at = (at[label] ??= Object.create(null) as Json) as Json;
+  const last = labels[labels.length - 1]!;
+  // A second block with the same labels is Terraform's "Duplicate resource" error; the JSON reader
+  // reports it when it sees a list of two bodies, so both are kept.
+  const earlier = Object.getOwnPropertyDescriptor(at, last);
+  let built: Json[] | null = null;
+  Object.defineProperty(at, last, {
+    enumerable: true,
+    configurable: true,
+    get: () => (built ??= [...(earlier ? ((earlier.get?.() ?? earlier.value) as Json[]) : []), build()]),
+  });
 }
 
 /**

@@ -4,6 +4,12 @@ export interface BlockLines {
   key: string;
   line: number;
   attributes: Record<string, number>;
+  /**
+   * .tf files: the top-level arguments and nested blocks of the body whose value is more than a bare
+   * reference (a jsonencode, a map literal, a template, a local), i.e. where the source may know
+   * more than a plan that says "unknown, references X". Absent for *.tf.json (read the body).
+   */
+  rich?: string[];
 }
 
 /**

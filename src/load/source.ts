@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
-import { parseHclFile } from "./hcl-body.js";
+import { scanHclFile } from "./hcl-body.js";
 import { jsonBlockLines, type BlockLines } from "./hcl-lines.js";
 import { locate, readModulesJson } from "./modules.js";
 import type { InputPart, LoadedInput, ModuleSource, SourceBlock, SourceTree } from "./types.js";
@@ -140,7 +140,7 @@ function parseModule(dir: string, repoRoot: string): ParsedModule {
       throw new InputError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     const isJson = name.endsWith(".tf.json");
-    const parsed = isJson ? { document: parseJsonSource(file, text), blocks: jsonBlockLines(text) } : parseHclFile(file, text);
+    const parsed = isJson ? { document: parseJsonSource(file, text), blocks: jsonBlockLines(text) } : scanHclFile(file, text);
     const body = parsed.document;
     // The normalizer's *.tf.json reader takes these; its JSON line scan has nothing to find in HCL text.
     parts.push({ path: file, document: body, text: isJson ? text : "" });
@@ -150,17 +150,27 @@ function parseModule(dir: string, repoRoot: string): ParsedModule {
       if (!section || typeof section !== "object") continue;
       for (const [type, byName] of Object.entries(section as Record<string, unknown>)) {
         if (!byName || typeof byName !== "object") continue;
-        for (const [blockName, value] of Object.entries(byName as Record<string, unknown>)) {
+        for (const blockName of Object.keys(byName as Record<string, unknown>)) {
           const address = `${addressPrefix}${mode === "data" ? "data." : ""}${type}.${blockName}`;
           const found = lines.get(`${mode}.${type}.${blockName}`);
           // An override file (*_override.tf) merges into the block of another file: the original keeps the place.
           if (Object.hasOwn(tree.blocks, address) && /_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(name)) continue;
-          const first = Array.isArray(value) ? value[0] : value;
+          // The body is built when first read (scanHclFile): most blocks only place findings.
+          const holder = byName as Record<string, unknown>;
+          let body: Record<string, unknown> | undefined;
           tree.blocks[address] = {
             file,
             line: found?.line ?? 1,
             attribute_lines: found?.attributes ?? {},
-            body: first && typeof first === "object" && !Array.isArray(first) ? (first as Record<string, unknown>) : {},
+            ...(found?.rich ? { rich: found.rich } : {}),
+            get body() {
+              if (body === undefined) {
+                const value = holder[blockName];
+                const first = Array.isArray(value) ? value[0] : value;
+                body = first && typeof first === "object" && !Array.isArray(first) ? (first as Record<string, unknown>) : {};
+              }
+              return body;
+            },
           } satisfies SourceBlock;
         }
       }

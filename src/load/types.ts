@@ -58,6 +58,8 @@ export interface SourceBlock {
   line: number;
   /** 1-based line of each top-level argument or nested block of the body, by name, where known. */
   attribute_lines: Record<string, number>;
+  /** .tf files: the top-level arguments and nested blocks that write more than a bare reference (see BlockLines.rich). */
+  rich?: string[];
   /** The block body in Terraform JSON syntax (expressions are "${...}" strings, as src/load/hcl-body.ts writes them). */
   body: Record<string, unknown>;
 }

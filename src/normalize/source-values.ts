@@ -35,6 +35,9 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
     if (d.unknown.length === 0) continue;
     const block = source.blocks[configAddress(d.address)];
     if (!block) continue;
+    // The scanner's note of which arguments write more than a reference spares building the body of every other block.
+    const rich = block.rich;
+    if (rich && !d.unknown.some((p) => rich.includes(p.split(".", 1)[0]!))) continue;
     const paths = outermostUnknown(d.unknown).filter((path) => {
       // tags_all is the reader's own merge of provider default_tags, not a value the source writes.
       if (d.unknown_reasons?.[path] !== undefined || path === "tags_all" || path.startsWith("tags_all.")) return false;

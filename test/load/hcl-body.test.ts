@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, test } from "vitest";
-import { parseHclFile } from "../../src/load/hcl-body.js";
+import { parseHclFile, scanHclFile } from "../../src/load/hcl-body.js";
 import { Evaluator, parseTemplate, renderLeaves, type Scope, type Value } from "../../src/normalize/hcl-expr.js";
 import { fixtures, repoRoot } from "../helpers/paths.js";
 
@@ -47,6 +47,10 @@ describe("src/load/hcl-body.ts reads every fixture .tf file as HCL's own parser 
     const ours = parseHclFile(file, text).document;
     const theirs = await parse(file, text);
     expect(evaluated(JSON.parse(JSON.stringify(ours)))).toEqual(evaluated(theirs));
+    // The lazy form builds the same document when its resource bodies are read.
+    const scanned = scanHclFile(file, text);
+    expect(JSON.parse(JSON.stringify(scanned.document))).toEqual(JSON.parse(JSON.stringify(ours)));
+    expect(scanned.blocks).toEqual(parseHclFile(file, text).blocks);
   });
 });
 
@@ -66,8 +70,36 @@ describe("what makes the structure ambiguous is an input error naming the file a
   test("lines: each resource block's header and its arguments' lines, dynamic blocks under their label", () => {
     const text = ['# c', 'resource "aws_x" "a" {', '  name = "n"', '  dynamic "statement" {', "    for_each = var.s", "    content {}", "  }", "}", 'data "aws_y" "b" {}'].join("\n");
     expect(parseHclFile("main.tf", text).blocks).toEqual([
-      { key: "resource.aws_x.a", line: 2, attributes: { name: 3, dynamic: 4, statement: 4 } },
-      { key: "data.aws_y.b", line: 9, attributes: {} },
+      { key: "resource.aws_x.a", line: 2, attributes: { name: 3, dynamic: 4, statement: 4 }, rich: ["dynamic", "statement"] },
+      { key: "data.aws_y.b", line: 9, attributes: {}, rich: [] },
     ]);
+  });
+
+  test("rich: the arguments and blocks that write more than a bare reference", () => {
+    const text = [
+      'resource "aws_x" "a" {',
+      "  role   = aws_iam_role.r.id",
+      "  subnets = [aws_subnet.a.id, aws_subnet.b.id]",
+      '  name   = "literal"',
+      "  count_ = 3",
+      '  policy = jsonencode({ Action = "sqs:*", Resource = aws_sqs_queue.q.arn })',
+      "  arn    = \"${aws_s3_bucket.b.arn}/*\"",
+      "  doc    = local.policy",
+      "  source_configuration {",
+      "    image_repository {",
+      "      image_configuration {",
+      "        runtime_environment_secrets = { DB = aws_secretsmanager_secret.db.arn }",
+      "      }",
+      "    }",
+      "  }",
+      "  network_configuration {",
+      "    egress_type = \"VPC\"",
+      "    vpc_connector_arn = aws_apprunner_vpc_connector.c.arn",
+      "  }",
+      "}",
+    ].join("\n");
+    for (const read of [parseHclFile, scanHclFile]) {
+      expect(read("main.tf", text).blocks[0]!.rich).toEqual(["arn", "doc", "policy", "source_configuration"]);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { runCheck } from "../../src/check.js";
 import { attachSources, loadInputs } from "../../src/load/index.js";
 import { normalize } from "../../src/normalize/index.js";
+import { renderers } from "../../src/report/index.js";
 import { fixtures } from "../helpers/paths.js";
 
 const NOW = new Date("2026-12-03T00:00:00Z");
@@ -57,6 +58,20 @@ describe("read with its source, the policies are judged", () => {
     ]);
   });
 
+  test("the report lists each value read from the source, and the text report counts them", async () => {
+    const report = await runCheck({ paths: [plan("src-jsonencode")], source: hcl("src-jsonencode"), now: NOW });
+    const image = "source_configuration.0.image_repository.0.image_configuration.0";
+    expect(report.inputs[0]!.source).toMatchObject({
+      disagreed: [],
+      values_read: [
+        `aws_apprunner_service.orders ${image}.runtime_environment_secrets`,
+        `aws_apprunner_service.orders ${image}.runtime_environment_variables`,
+        ...["aws_iam_role_policy.db", "aws_iam_role_policy.extra", "aws_iam_role_policy.jobs", 'aws_iam_role_policy.topic["billing"]', 'aws_iam_role_policy.topic["shipping"]', "module.worker.aws_iam_role_policy.this"].map((a) => `${a} policy`),
+      ],
+    });
+    expect(renderers.text(report, { color: false })).toContain("; 8 values the plan does not know read from it");
+  });
+
   test("src-jsonencode-ok: accepted with no finding at all", async () => {
     const report = await runCheck({ paths: [plan("src-jsonencode-ok")], source: hcl("src-jsonencode-ok"), now: NOW });
     expect(report.findings).toEqual([]);
@@ -101,13 +116,16 @@ describe("a source that disagrees with the plan is not used for that resource", 
     expect(await pairs("src-jsonencode-ok", dir)).toEqual(["AR-META-001 aws_iam_role_policy.jobs"]);
   });
 
-  test("a known value that differs (name) marks the whole resource as not this plan's source", async () => {
+  test("a known value that differs (name) marks the whole resource as not this plan's source, and the report says so", async () => {
     const dir = editedSource("src-jsonencode", 'name = "jobs"', 'name = "jobs-v2"');
     expect(await pairs("src-jsonencode", dir)).toEqual([
       "AR-META-001 aws_iam_role_policy.extra",
       "AR-META-001 aws_iam_role_policy.jobs",
       "AR-SEC-001 aws_apprunner_service.orders",
     ]);
+    const report = await runCheck({ paths: [plan("src-jsonencode")], source: dir, now: NOW });
+    expect(report.inputs[0]!.source).toMatchObject({ disagreed: ["aws_iam_role_policy.jobs"] });
+    expect(renderers.text(report, { color: false })).toContain("the source disagrees with the plan for aws_iam_role_policy.jobs: not used for their values");
   });
 
   test("the source never replaces what the plan knows: a literal policy in the plan is read from the plan", async () => {
