@@ -34,7 +34,7 @@ function timed(argv) {
     execFileSync("/usr/bin/time", ["-f", "%M", ...argv], { cwd: out, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   } catch (error) {
     // exit 1 is a rejected plan, which these are (some services break rules); anything else is a failure.
-    if (error.status !== 1) throw new Error(`${argv.join(" ")}: exit ${error.status}: ${String(error.stderr)}`);
+    if (error.status !== 1) throw new Error(`${argv.join(" ")}: exit ${error.status}: ${String(error.stderr)}`, { cause: error });
     stderr = String(error.stderr);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
