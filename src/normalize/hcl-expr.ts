@@ -792,8 +792,13 @@ export function traversalResource(e: Extract<Expr, { kind: "traversal" }>): { ad
     for (;;) {
       const name = attrAt(at);
       if (name === null) return null;
-      prefix += `module.${name}.`;
       at++;
+      // A module instance: module.a["k"] (count / for_each).
+      const index = steps[at];
+      if (index && "index" in index && index.index.kind === "literal" && (typeof index.index.value === "string" || typeof index.index.value === "number")) {
+        prefix += `${instanceAddress(`module.${name}`, index.index.value)}.`;
+        at++;
+      } else prefix += `module.${name}.`;
       if (attrAt(at) !== "module") break;
       at++;
     }

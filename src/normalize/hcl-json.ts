@@ -18,6 +18,7 @@ import {
 } from "./hcl-expr.js";
 import type { InputPart, ModuleSource } from "../load/types.js";
 import type { DraftResource } from "./model.js";
+import { configAddress } from "./source-origin.js";
 import { creationSite } from "./creation-site.js";
 import { MAX_DEPTH, dict } from "./values.js";
 import { type Json } from "../json.js";
@@ -65,7 +66,7 @@ export function readTerraformJson(parts: InputPart[], modules?: Record<string, M
  */
 export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: new Map(), only: null };
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: new Map(), only: null, moduleInstances: null };
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
   const crossStack = reader.crossStackFacts(drafts, providerRegions(parts.map((p) => p.document.provider)), parts.map((p) => p.document));
@@ -85,9 +86,10 @@ export function readConfigurationResources(
   modules: Record<string, ModuleSource>,
   only: ReadonlySet<string>,
   rootVariables: ReadonlyMap<string, Value>,
+  moduleInstances: (call: string) => (string | number)[] | undefined,
 ): DraftResource[] {
   const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules, defaultTags, rootVariables, only };
+  const shared: Shared = { rendered: new Map(), incomplete: [], modules, defaultTags, rootVariables, only, moduleInstances };
   return new ModuleReader(parts, shared, "", "", null).collect();
 }
 
@@ -176,6 +178,12 @@ interface Shared {
   rootVariables: ReadonlyMap<string, Value>;
   /** When set, only these configuration addresses are drafted (see readConfigurationResources). */
   only: ReadonlySet<string> | null;
+  /**
+   * Instance keys of module calls with count / for_each, by the call's address with the parent's
+   * keys (`module.a["x"].module.b`), when the input knows them (a plan does); then such calls are
+   * read once per instance instead of being left out.
+   */
+  moduleInstances: ((call: string) => (string | number)[] | undefined) | null;
 }
 
 /**
@@ -235,7 +243,8 @@ class ModuleReader {
     private readonly shared: Shared,
     private readonly prefix: string,
     private readonly key: string,
-    private readonly call: { body: Json; parent: ModuleReader } | null,
+    /** `scope`: the parent's scope with this instance's each / count, for a call with count / for_each. */
+    private readonly call: { body: Json; parent: ModuleReader; scope?: Scope } | null,
   ) {
     this.rendered = shared.rendered;
     const isOverride = (p: InputPart) => /(^|_)override\.tf\.json$/.test(basename(p.path));
@@ -306,13 +315,12 @@ class ModuleReader {
     const drafts: DraftResource[] = [];
     const only = this.shared.only;
     for (const name of this.calls.keys()) {
-      const prefix = `${this.qualify(`module.${name}`)}.`;
+      const prefix = `${configAddress(this.qualify(`module.${name}`))}.`;
       if (only && ![...only].some((a) => a.startsWith(prefix))) continue;
-      const child = this.child(name);
-      if (child) for (const d of child.collect()) drafts.push(d);
+      for (const child of this.instancesOfCall(name) ?? [this.child(name)]) if (child) for (const d of child.collect()) drafts.push(d);
     }
     for (const config of this.configs.values()) {
-      if (only && !only.has(this.qualify(config.address))) continue;
+      if (only && !only.has(configAddress(this.qualify(config.address)))) continue;
       const instances = this.instancesOf(config.address);
       if (instances === undefined) continue;
       const keys: (string | number | null)[] = instances === null || instances === "unknown" ? [null] : instances;
@@ -366,16 +374,47 @@ class ModuleReader {
     return reader;
   }
 
+  /**
+   * A module call with count / for_each whose instance keys the input knows: one reader per instance
+   * (`module.a["k"]`), each evaluating the call's arguments with its own each.key / each.value /
+   * count.index. Undefined when the call has neither, or the keys are not known (child() then says why).
+   */
+  private instancesOfCall(name: string): ModuleReader[] | undefined {
+    const body = this.calls.get(name);
+    if (!body || (body.count === undefined && body.for_each === undefined) || !this.shared.moduleInstances) return undefined;
+    const address = this.qualify(`module.${name}`);
+    const keys = this.shared.moduleInstances(address);
+    const key = this.key === "" ? name : `${this.key}.${name}`;
+    const source = this.shared.modules[key];
+    if (!keys || !source || source.unreadable !== null) return undefined;
+    const collection = body.for_each !== undefined ? this.evaluate(body.for_each, this.scope()) : null;
+    const valueOf = (k: string | number): Value => {
+      if (collection === null || collection instanceof Unknown) return new Unknown([]);
+      if (Array.isArray(collection)) return collection.includes(k as Value) ? k : new Unknown([]);
+      if (collection && typeof collection === "object") return Object.hasOwn(collection, String(k)) ? (collection as { [k: string]: Value })[String(k)]! : new Unknown([]);
+      return new Unknown([]);
+    };
+    return keys.map((k) => {
+      const scope: Scope = { ...this.scope(), ...(body.for_each !== undefined ? { each: { key: k, value: valueOf(k) } } : { count: typeof k === "number" ? k : undefined }) };
+      return new ModuleReader(source.parts, this.shared, instanceAddress(address, k), key, { body, parent: this, scope });
+    });
+  }
+
   /** An input variable: the call's argument (evaluated where the call is), else the variable's default. */
   private variable(name: string): Value | undefined {
     if (this.variableValues.has(name)) return this.variableValues.get(name);
     if (this.resolvingVariables.has(name) || this.resolvingVariables.size > 64) return undefined;
-    const argument = this.call && name in this.call.body && !MODULE_META.has(name) ? { raw: this.call.body[name], reader: this.call.parent } : this.variableDefaults.has(name) && this.call ? { raw: this.variableDefaults.get(name), reader: this as ModuleReader } : null;
+    const argument =
+      this.call && name in this.call.body && !MODULE_META.has(name)
+        ? { raw: this.call.body[name], reader: this.call.parent, scope: this.call.scope }
+        : this.variableDefaults.has(name) && this.call
+          ? { raw: this.variableDefaults.get(name), reader: this as ModuleReader, scope: undefined }
+          : null;
     // In the root module a variable comes from -var, tfvars or the environment: only a plan knows it.
     if (argument === null) return this.call === null ? this.shared.rootVariables.get(name) : undefined;
     this.resolvingVariables.add(name);
     try {
-      const value = argument.reader.evaluate(argument.raw, argument.reader.scope());
+      const value = argument.reader.evaluate(argument.raw, argument.scope ?? argument.reader.scope());
       this.variableValues.set(name, value);
       return value;
     } finally {

@@ -5,6 +5,7 @@ import { isObject, type Json } from "../json.js";
 import { isExpression, readConfigurationResources } from "./hcl-json.js";
 import type { Value } from "./hcl-expr.js";
 import type { DraftResource, SourceValues } from "./model.js";
+import { splitAddress } from "./address.js";
 import { configAddress } from "./source-origin.js";
 
 /**
@@ -16,8 +17,7 @@ import { configAddress } from "./source-origin.js";
  *
  * - at a path the plan marks unknown (the plan's known values are never replaced);
  * - for a resource instance the source reader also produced under the same address (instance keys
- *   included: modules called with count / for_each are not expanded by the reader, so their resources
- *   keep the plan's view);
+ *   included; a module called with count / for_each is read once per instance the plan shows);
  * - when the source agrees with the plan: every top-level value known in both is equal, and the
  *   resources the grafted subtree references are exactly those the plan's configuration says the
  *   expression references. A source edited since the plan was made, or the wrong folder, is ignored
@@ -46,7 +46,7 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
     if (paths.length > 0) wanted.set(d, paths);
   }
   if (wanted.size === 0) return stats;
-  const bySource = sourceDrafts(source, plan, new Set([...wanted.keys()].map((d) => configAddress(d.address))));
+  const bySource = sourceDrafts(source, plan, new Set([...wanted.keys()].map((d) => configAddress(d.address))), moduleInstancesOf(drafts));
   if (bySource === null) return stats;
   const link = planLinker(drafts);
   for (const [d, paths] of wanted) {
@@ -85,6 +85,34 @@ function showsMore(value: unknown): boolean {
   return value !== null && typeof value === "object";
 }
 
+/**
+ * The instance keys the plan shows for each module call with count / for_each, by the call's address
+ * with its parents' keys: `module.svc["a"].aws_x.y` gives "a" for `module.svc`.
+ */
+function moduleInstancesOf(drafts: DraftResource[]): (call: string) => (string | number)[] | undefined {
+  const keys = new Map<string, Map<string, string | number>>();
+  for (const d of drafts) {
+    const parts = splitAddress(d.address);
+    let prefix = "";
+    for (let i = 0; parts[i] === "module" && i + 1 < parts.length; i += 2) {
+      const segment = parts[i + 1]!;
+      const open = segment.indexOf("[");
+      if (open > 0) {
+        const call = `${prefix}module.${segment.slice(0, open)}`;
+        const key = segment.slice(open + 1, -1);
+        const parsed: string | number = key.startsWith('"') ? (JSON.parse(key) as string) : Number(key);
+        const seen = keys.get(call) ?? keys.set(call, new Map()).get(call)!;
+        seen.set(JSON.stringify(parsed), parsed);
+      }
+      prefix += `module.${segment}.`;
+    }
+  }
+  return (call) => {
+    const found = keys.get(call);
+    return found ? [...found.values()] : undefined;
+  };
+}
+
 /** Links a source draft's references to the plan's instances: a resource with instances stands for all of them. */
 function planLinker(drafts: DraftResource[]): (d: DraftResource) => void {
   const addresses = new Set(drafts.map((d) => d.address));
@@ -111,13 +139,13 @@ function planLinker(drafts: DraftResource[]): (d: DraftResource) => void {
 }
 
 /** The wanted resources of the source read as a configuration, by address; null when the reader refuses it (then it only places findings). */
-function sourceDrafts(source: SourceTree, plan: Json, only: ReadonlySet<string>): Map<string, DraftResource> | null {
+function sourceDrafts(source: SourceTree, plan: Json, only: ReadonlySet<string>, moduleInstances: (call: string) => (string | number)[] | undefined): Map<string, DraftResource> | null {
   const variables = new Map<string, Value>();
   if (isObject(plan.variables)) {
     for (const [name, v] of Object.entries(plan.variables)) if (isObject(v) && v.value !== undefined) variables.set(name, v.value as Value);
   }
   try {
-    return new Map(readConfigurationResources(source.parts, source.modules, only, variables).map((d) => [d.address, d]));
+    return new Map(readConfigurationResources(source.parts, source.modules, only, variables, moduleInstances).map((d) => [d.address, d]));
   } catch (error) {
     // The plan was made from a configuration Terraform accepted; one our reader rejects is not used for values.
     if (error instanceof InputError) return null;

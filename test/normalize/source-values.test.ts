@@ -20,7 +20,15 @@ async function pairs(name: string, source: string | null): Promise<string[]> {
   return [...new Set(report.findings.map((f) => `${f.rule_id} ${f.resource}`))].sort();
 }
 
-const POLICIES = ["aws_iam_role_policy.db", "aws_iam_role_policy.jobs", 'aws_iam_role_policy.topic["billing"]', 'aws_iam_role_policy.topic["shipping"]', "module.worker.aws_iam_role_policy.this"];
+const POLICIES = [
+  "aws_iam_role_policy.db",
+  "aws_iam_role_policy.jobs",
+  'aws_iam_role_policy.topic["billing"]',
+  'aws_iam_role_policy.topic["shipping"]',
+  'module.lane["bulk"].aws_iam_role_policy.this',
+  'module.lane["express"].aws_iam_role_policy.this',
+  "module.worker.aws_iam_role_policy.this",
+];
 
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -93,6 +101,9 @@ describe("read with its source, the policies are judged", () => {
       [["sqs:sendmessage"], ['aws_sqs_queue.topic["shipping"]'], []],
     ]);
     expect(byVia("module.worker.aws_iam_role_policy.this").map((s) => [s.resource_refs, s.unknown])).toEqual([[["module.worker.aws_sqs_queue.this"], []]]);
+    // A module called with for_each is read once per instance the plan shows, each with its own each.key.
+    expect(byVia('module.lane["bulk"].aws_iam_role_policy.this').map((s) => [s.resource_refs, s.unknown])).toEqual([[['module.lane["bulk"].aws_sqs_queue.this'], []]]);
+    expect(byVia('module.lane["express"].aws_iam_role_policy.this').map((s) => s.resource_refs)).toEqual([['module.lane["express"].aws_sqs_queue.this']]);
     expect(byVia("aws_iam_role_policy.db").flatMap((s) => s.resource_refs)).toEqual(["aws_secretsmanager_secret.db", "aws_kms_key.main"]);
   });
 
