@@ -66,7 +66,7 @@ findings contains lib.finding(
 findings contains lib.finding(
 	s,
 	e.path,
-	concat("", [s, " sets ", lib.q(e.name), " in plain runtime_environment_variables from ", r, ", which holds a secret"]),
+	concat("", [s, " sets ", variable_text(e), " in plain runtime_environment_variables from ", r, ", which holds a secret"]),
 	[r, s],
 ) if {
 	some s in lib.services
@@ -93,3 +93,8 @@ findings contains lib.finding(
 
 # Applies to services that set plain environment variables.
 applicable := lib.services_injecting("runtime_environment_variables")
+
+# A map the plan writes as wholly unknown loses its names: the entry is named by what it references.
+variable_text(e) := "a variable (its name is unknown until apply)" if e.name_unknown
+
+else := lib.q(e.name)

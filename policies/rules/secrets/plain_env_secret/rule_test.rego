@@ -147,3 +147,16 @@ test_fail_non_secret_words_overridden if {
 	r := rule.findings with input as with_env({"TOKEN_TTL_SECONDS": "3600"}) with data.apprunner_guard.params.non_secret_name_words as []
 	r == {expected("TOKEN_TTL_SECONDS", `aws_apprunner_service.api sets "TOKEN_TTL_SECONDS" in plain runtime_environment_variables and the name looks like a secret; inject it with runtime_environment_secrets`, ["aws_apprunner_service.api"])}
 }
+
+# The whole map unknown (plan JSON writes a map with any unknown value that way): the entry has no name.
+test_fail_wholly_unknown_map_from_secret_version_names_no_name if {
+	svc := t.with_refs(t.with_unknown(t.image_service({}), [env_path]), {env_path: ["aws_secretsmanager_secret_version.db"]})
+	m := t.model([svc, t.resource("aws_secretsmanager_secret_version", "db", {})], {})
+	r := rule.findings with input as m
+	r == {{
+		"resource": "aws_apprunner_service.api",
+		"attribute": env_path,
+		"message": "aws_apprunner_service.api sets a variable (its name is unknown until apply) in plain runtime_environment_variables from aws_secretsmanager_secret_version.db, which holds a secret",
+		"related": ["aws_apprunner_service.api", "aws_secretsmanager_secret_version.db"],
+	}}
+}
