@@ -189,11 +189,12 @@ interface Shared {
 /**
  * References to what is not in this input (unreadable modules, other stacks, variables) cannot be
  * followed; a reference to a resource with several instances, without a key, is to each of them.
+ * `targets`: the resources references may reach (a plan's, when the drafts are read from its source).
  */
-function linkReferences(drafts: DraftResource[]): void {
-  const known = new Set(drafts.map((d) => d.address));
+export function linkReferences(drafts: DraftResource[], targets: DraftResource[] = drafts): void {
+  const known = new Set(targets.map((d) => d.address));
   const byConfig = new Map<string, string[]>();
-  for (const d of drafts) {
+  for (const d of targets) {
     const config = d.address.replace(/\[[^\]]*\]$/, "");
     if (config === d.address) continue;
     const list = byConfig.get(config);

@@ -2,7 +2,7 @@ import type { SourceTree } from "../load/types.js";
 import { InputError } from "../errors.js";
 import { compare } from "../order.js";
 import { isObject, type Json } from "../json.js";
-import { isExpression, readConfigurationResources } from "./hcl-json.js";
+import { isExpression, linkReferences, readConfigurationResources } from "./hcl-json.js";
 import type { Value } from "./hcl-expr.js";
 import type { DraftResource, SourceValues } from "./model.js";
 import { splitAddress } from "./address.js";
@@ -48,7 +48,7 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
   if (wanted.size === 0) return stats;
   const bySource = sourceDrafts(source, plan, new Set([...wanted.keys()].map((d) => configAddress(d.address))), moduleInstancesOf(drafts));
   if (bySource === null) return stats;
-  const link = planLinker(drafts);
+  linkReferences([...bySource.values()], drafts);
   for (const [d, paths] of wanted) {
     const s = bySource.get(d.address);
     if (!s || s.mode !== d.mode || s.type !== d.type) continue;
@@ -56,7 +56,6 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
       stats.disagreed.push(d.address);
       continue;
     }
-    link(s);
     for (const path of paths) if (graft(d, s, path)) stats.read.push(`${d.address} ${path}`);
   }
   return stats;
@@ -110,31 +109,6 @@ function moduleInstancesOf(drafts: DraftResource[]): (call: string) => (string |
   return (call) => {
     const found = keys.get(call);
     return found ? [...found.values()] : undefined;
-  };
-}
-
-/** Links a source draft's references to the plan's instances: a resource with instances stands for all of them. */
-function planLinker(drafts: DraftResource[]): (d: DraftResource) => void {
-  const addresses = new Set(drafts.map((d) => d.address));
-  const instances = new Map<string, string[]>();
-  for (const d of drafts) {
-    const config = configAddress(d.address);
-    if (config === d.address) continue;
-    const list = instances.get(config);
-    if (list) list.push(d.address);
-    else instances.set(config, [d.address]);
-  }
-  return (s) => {
-    for (const [path, targets] of Object.entries(s.refs)) {
-      const kept = new Set<string>();
-      for (const t of targets) {
-        if (addresses.has(t)) kept.add(t);
-        else for (const i of instances.get(t) ?? []) kept.add(i);
-      }
-      kept.delete(s.address);
-      if (kept.size > 0) s.refs[path] = [...kept].sort(compare);
-      else delete s.refs[path];
-    }
   };
 }
 
