@@ -37,7 +37,7 @@ function evaluated(value: unknown): unknown {
   return value;
 }
 
-const files = [...tfFiles(fixtures("hcl")), ...tfFiles(join(repoRoot, "bench"))];
+const files = tfFiles(fixtures("hcl"));
 
 describe("src/load/hcl-body.ts reads every fixture .tf file as HCL's own parser does", () => {
   test("there are files to compare", () => expect(files.length).toBeGreaterThan(50));
