@@ -22,6 +22,22 @@ describe("apprunner-guard model", () => {
     expect(Object.keys(model.resources).length).toBeGreaterThan(3);
   });
 
+  test("--source: the model check sees, with the values read from the .tf source and valid against the schema", async () => {
+    const plan = fixtures("plans", "src-jsonencode.json");
+    const r = await cli(["model", plan, "--source", fixtures("hcl", "src-jsonencode")]);
+    expect(r.code, r.stderr).toBe(0);
+    const model = JSON.parse(r.stdout);
+    const validate = validator("input-model");
+    expect(validate(model), describeFirstError(validate.errors)).toBe(true);
+    expect(model.source.source_values.read).toContain("aws_iam_role_policy.jobs policy");
+    const jobs = model.iam.roles["aws_iam_role.instance"].statements.find((s: { via: string }) => s.via === "aws_iam_role_policy.jobs");
+    expect(jobs).toMatchObject({ actions: ["sqs:*"], resource_refs: ["aws_sqs_queue.jobs"], unknown: [] });
+    const without = JSON.parse((await cli(["model", plan])).stdout);
+    expect(without.source.source_values).toBeUndefined();
+    const unread = without.iam.roles["aws_iam_role.instance"].unresolved.map((u: { via: string }) => u.via);
+    expect(unread).toContain("aws_iam_role_policy.jobs");
+  });
+
   test("one stack of a cdktf.out by its cdk.tf.json; the folder with several stacks is refused with exit 2", async () => {
     const stacks = readdirSync(exampleOut("stacks")).sort();
     expect(stacks.length).toBeGreaterThan(1);
