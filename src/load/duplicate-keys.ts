@@ -118,6 +118,49 @@ export function scanDuplicateKeys(text: string, options: { topLevelOnly?: boolea
   return result;
 }
 
+/**
+ * The depth check and the top-level keys in one pass that allocates nothing below the top level (a
+ * plan can be hundreds of megabytes, and this runs before anything else reads it): the offset of the
+ * first bracket that opens level maxDepth+1 (or -1), and the top-level keys written twice.
+ */
+export function scanTopLevel(text: string, maxDepth: number): { depthExceededAt: number; topLevel: DuplicateKey[] } {
+  const topLevel: DuplicateKey[] = [];
+  const keys = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) {
+          escaped = true;
+          i++;
+        } else if (s === 0x22) break;
+      }
+      if (depth !== 1) continue;
+      let next = i + 1;
+      while (next < text.length && isSpace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) !== 0x3a) continue;
+      const raw = text.slice(start + 1, i);
+      const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (keys.has(key)) topLevel.push({ key, object: "", line: lineAt(text, start) });
+      else keys.add(key);
+      i = next;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return { depthExceededAt: i, topLevel };
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return { depthExceededAt: -1, topLevel };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
 function childPath(frame: { keys: Set<string> | null; path: string; key: string | null }): string {
   if (frame.keys === null) return frame.path === "" ? "[]" : `${frame.path}[]`;
   const key = frame.key ?? "";
@@ -142,14 +185,21 @@ const TOP_LEVEL_BLOCKS = new Set(["resource", "data", "module", "provider", "var
  * where reading it is not certain; returns the document with repeated top-level block types of a
  * *.tf.json gathered into the list form (`"resource": [{...}, {...}]`), which is how Terraform reads them.
  */
-export function checkDuplicateKeys(path: string, text: string, kind: InputKind, document: Record<string, unknown>): Record<string, unknown> {
+export function checkDuplicateKeys(
+  path: string,
+  text: string,
+  kind: InputKind,
+  document: Record<string, unknown>,
+  /** The top-level duplicates when the caller already scanned for them (scanTopLevel). */
+  topLevel?: DuplicateKey[],
+): Record<string, unknown> {
   const plan = kind === "terraform-plan";
-  const scan = scanDuplicateKeys(text, { topLevelOnly: plan });
   if (plan) {
-    const first = scan.topLevel[0];
+    const first = (topLevel ?? scanDuplicateKeys(text, { topLevelOnly: true }).topLevel)[0];
     if (first) throw new InputError(path, `${describeDuplicate(first)}; "terraform show -json" never writes a key twice, so this plan was edited and which value counts is not certain`);
     return document;
   }
+  const scan = scanDuplicateKeys(text);
   if (scan.nested) {
     throw new InputError(path, `${describeDuplicate(scan.nested)}; Terraform rejects an argument set twice ("Duplicate argument") and reads a repeated block type as several blocks, which the input cannot tell apart without the provider schema: write the key once (a list of blocks for several blocks)`);
   }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { decodeText } from "./decode.js";
-import { checkDuplicateKeys } from "./duplicate-keys.js";
+import { checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
 import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
@@ -39,9 +39,12 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   const buffer = readOrFail(path);
   const text = decodeText(path, buffer);
   if (text.trim() === "") throw new InputError(path, `file is empty; expected JSON from "terraform show -json" or cdktf synth`);
-  const parsed = parseJson(path, text);
+  const parsed = parseJsonText(path, text);
+  // Depth first: recognise() and everything after it may recurse into the document.
+  const top = scanTopLevel(text, MAX_JSON_DEPTH);
+  if (top.depthExceededAt >= 0) throw depthError(path, top.depthExceededAt);
   const { kind, stack } = recognise(path, parsed);
-  const document = checkDuplicateKeys(path, text, kind, parsed as Record<string, unknown>);
+  const document = checkDuplicateKeys(path, text, kind, parsed as Record<string, unknown>, top.topLevel);
   if (expectedStack !== undefined && kind !== "cdktf-stack") {
     throw new InputError(path, `the cdktf manifest lists it as stack "${expectedStack}" but it is not a cdktf stack`);
   }
@@ -93,8 +96,12 @@ export const MAX_JSON_DEPTH = 512;
 function parseJson(path: string, text: string): unknown {
   const document = parseJsonText(path, text);
   const at = depthExceededAt(text, MAX_JSON_DEPTH);
-  if (at >= 0) throw new InputError(path, `JSON nesting is deeper than ${MAX_JSON_DEPTH} levels (at character ${at}); expected a Terraform plan or cdktf stack, which nest far less`);
+  if (at >= 0) throw depthError(path, at);
   return document;
+}
+
+function depthError(path: string, at: number): InputError {
+  return new InputError(path, `JSON nesting is deeper than ${MAX_JSON_DEPTH} levels (at character ${at}); expected a Terraform plan or cdktf stack, which nest far less`);
 }
 
 /** Index of the first bracket that opens level limit+1, or -1. One pass over the text, strings skipped. */
