@@ -260,7 +260,7 @@ function draft(
   actions: string[],
   configs: Map<string, ConfigResource>,
   file: string,
-  lines: Map<string, number>,
+  lineOf: (address: string) => number | null,
   afterSensitive?: unknown,
 ): DraftResource {
   const address = res.address as string;
@@ -315,7 +315,7 @@ function draft(
     refs: dict(),
     ...(Object.keys(reasons).length > 0 ? { unknown_reasons: reasons } : {}),
     ...(sensitive.length > 0 ? { sensitive } : {}),
-    origin: { construct_path: null, file, line: lines.get(address) ?? null },
+    origin: { construct_path: null, file, line: lineOf(address) },
   };
 }
 
@@ -576,7 +576,15 @@ function asArray(value: unknown): unknown[] {
  * plans on one line, so the newline search must only ever move forward (searching from each match
  * to the end of a one-line file made this quadratic).
  */
-function addressLines(text: string): Map<string, number> {
+/**
+ * The line of each resource's first `"address"` in the text. `terraform show -json` writes one line,
+ * where every address is on line 1: that needs no scan of a text of hundreds of megabytes.
+ */
+function addressLines(text: string): (address: string) => number | null {
+  // No text (a view built in memory, as the prior state's is): no lines.
+  if (text === "") return () => null;
+  const firstNewline = text.indexOf("\n");
+  if (firstNewline === -1 || text.slice(firstNewline).trim() === "") return () => 1;
   const lines = new Map<string, number>();
   const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
   let line = 1;
@@ -589,5 +597,5 @@ function addressLines(text: string): Map<string, number> {
     const address = JSON.parse(`"${m[1]}"`) as string;
     if (!lines.has(address)) lines.set(address, line);
   }
-  return lines;
+  return (address) => lines.get(address) ?? null;
 }
