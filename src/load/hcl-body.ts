@@ -421,6 +421,8 @@ function addLazyBlock(out: Json, name: string, labels: string[], build: () => Js
  */
 function literalOrExpression(text: string): unknown {
   if (NUMBER.test(text)) return Number(text);
+  const heredoc = heredocTemplate(text);
+  if (heredoc !== null) return heredoc;
   if (text === "true") return true;
   if (text === "false") return false;
   if (text === "null") return null;
@@ -433,6 +435,23 @@ function literalOrExpression(text: string): unknown {
     }
   }
   return `\${${text}}`;
+}
+
+/**
+ * A heredoc argument as the template it is (`<<-` strips the smallest indentation of its lines), in
+ * the JSON syntax's form: a string whose `${...}` / `%{...}` are its template sequences. Null when
+ * the text is not one heredoc.
+ */
+function heredocTemplate(text: string): string | null {
+  const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n([^]*?)\r?\n[ \t]*\2[ \t]*$/.exec(text);
+  if (!m) return null;
+  let lines = m[3]!.split(/\r?\n/);
+  if (m[1] === "-") {
+    const indents = lines.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0].length);
+    const strip = indents.length === 0 ? 0 : Math.min(...indents);
+    lines = lines.map((l) => l.slice(Math.min(strip, /^[ \t]*/.exec(l)![0].length)));
+  }
+  return lines.join("\n") + "\n";
 }
 
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };

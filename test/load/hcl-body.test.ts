@@ -54,6 +54,54 @@ describe("src/load/hcl-body.ts reads every fixture .tf file as HCL's own parser 
   });
 });
 
+describe("shapes the fixtures do not all show, against HCL's own parser", () => {
+  const tricky = [
+    "locals {",
+    "  enabled = { for k, v in var.services : k => v if v.enabled } # a comment",
+    '  banner  = "a } b { c ${var.x} d \\"quoted\\" ${"}"}"',
+    "  policy = <<-EOT",
+    "    {\"Resource\": \"${aws_s3_bucket.b.arn}/*\"}",
+    "    EOT",
+    "  script = <<EOF",
+    "echo } {",
+    "EOF",
+    "  joined = join(\",\", [",
+    "    # a comment inside brackets",
+    "    var.a, /* and another */ var.b,",
+    "  ])",
+    '  escaped = "$${not_a_template} and %%{not_a_directive}"',
+    '  directive = "%{ if var.on }on%{ else }off%{ endif }"',
+    "  neg = -1.5e3",
+    '  unicode = "caf\\u00e9"',
+    "}",
+    'resource "aws_x" "y" {',
+    "  lifecycle { ignore_changes = [tags] }",
+    '  dynamic "setting" {',
+    "    for_each = var.settings",
+    "    iterator = s",
+    "    content {",
+    "      name  = s.key",
+    "      value = s.value",
+    "    }",
+    "  }",
+    "  tags = merge(local.tags, {",
+    '    Name = "y"',
+    "  })",
+    "}",
+    'module "m" {',
+    '  source = "./m"',
+    "  count  = var.on ? 1 : 0",
+    "}",
+    "",
+  ].join("\n");
+
+  test("for expressions, braces in strings and templates, heredocs, comments in brackets, escapes, one-line blocks", async () => {
+    const ours = parseHclFile("tricky.tf", tricky).document;
+    expect(evaluated(JSON.parse(JSON.stringify(ours)))).toEqual(evaluated(await parse("tricky.tf", tricky)));
+    expect((ours.module as Record<string, [Record<string, unknown>]>).m[0].source).toBe("./m");
+  });
+});
+
 describe("what makes the structure ambiguous is an input error naming the file and line", () => {
   test.each([
     ['resource "a_b" "c" {\n  x = 1\n', /main\.tf:1: a block is not closed/],
