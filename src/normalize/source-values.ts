@@ -1,3 +1,4 @@
+import { writesMoreThanAReference } from "../load/hcl-body.js";
 import type { SourceTree } from "../load/types.js";
 import { InputError } from "../errors.js";
 import { compare } from "../order.js";
@@ -61,24 +62,16 @@ export function graftSourceValues(drafts: DraftResource[], source: SourceTree, p
   return stats;
 }
 
-const BARE_REFERENCE = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\][(){}"]*\])*$/;
-
 /**
  * A value (Terraform JSON form: blocks are lists of bodies) that the source can tell more about than
- * the plan's "unknown, references X": anything but one bare reference or a list of them.
+ * the plan's "unknown, references X": anything but a literal, one bare reference or a list of them.
  */
 function showsMore(value: unknown): boolean {
   if (typeof value === "string") {
     if (!isExpression(value)) return false;
-    const inner = /^\$\{([^]*)\}$/.exec(value.trim())?.[1]?.trim();
-    if (inner === undefined) return true;
-    // A local or a module variable may hold a jsonencode or a map literal; a resource attribute is only itself.
-    if (BARE_REFERENCE.test(inner)) return inner.startsWith("local.") || inner.startsWith("var.");
-    if (inner.startsWith("[") && inner.endsWith("]")) {
-      const items = inner.slice(1, -1).split(",").map((i) => i.trim()).filter((i) => i !== "");
-      return !items.every((i) => BARE_REFERENCE.test(i));
-    }
-    return true;
+    const inner = /^\$\{([^]*)\}$/.exec(value.trim())?.[1];
+    // A template with text around its interpolations (`${aws_s3_bucket.b.arn}/*`) shows that text.
+    return inner === undefined || writesMoreThanAReference(inner);
   }
   if (Array.isArray(value)) return value.some(showsMore) || value.some((v) => v !== null && typeof v === "object");
   return value !== null && typeof value === "object";
