@@ -25,16 +25,41 @@ export function parseHclFile(file: string, text: string): { document: Json; bloc
   return { document, blocks: parser.blocks };
 }
 
+/** A .tf file scanned for its structure only; values are parsed when asked for. */
+export interface ScannedHclFile {
+  /** Resource and data blocks with their lines, and which arguments write more than a reference. */
+  blocks: BlockLines[];
+  /** The body of one block ("resource.T.N" / "data.T.N"), parsed now (the first block of that key). */
+  bodyOf(key: string): Json;
+  /** The whole file in Terraform JSON form, parsed on first call. */
+  document(): Json;
+}
+
 /**
- * The same, with the bodies of resource and data blocks read only when something reads them: the
- * whole file is still scanned (so a broken file is refused at once and every line is known), but a
- * body's values are built on first access of `resource.T.N` / `data.T.N` in the document. Reports
- * need only the lines; values are read for the few resources a plan does not know (source-values.ts).
+ * The whole file is scanned (so a broken file is refused at once and every line is known) but no
+ * value is built: reports need only the lines, and values are read for the few resources a plan does
+ * not know (src/normalize/source-values.ts).
  */
-export function scanHclFile(file: string, text: string): { document: Json; blocks: BlockLines[] } {
+export function scanHclFile(file: string, text: string): ScannedHclFile {
   const parser = new Parser(file, text, true);
-  const document = parser.body(false, 0);
-  return { document, blocks: parser.blocks };
+  parser.body(false, 0);
+  const starts = new Map<string, { pos: number; line: number }>();
+  parser.blocks.forEach((b, i) => {
+    if (!starts.has(b.key)) starts.set(b.key, parser.bodyStarts[i]!);
+  });
+  let document: Json | undefined;
+  return {
+    blocks: parser.blocks,
+    bodyOf: (key) => {
+      const start = starts.get(key);
+      if (!start) return Object.create(null) as Json;
+      const again = new Parser(file, text);
+      again.pos = start.pos;
+      again.line = start.line;
+      return again.body(true, 1);
+    },
+    document: () => (document ??= parseHclFile(file, text).document),
+  };
 }
 
 const enum C {
@@ -70,12 +95,16 @@ class Parser {
   constructor(
     private readonly file: string,
     private readonly text: string,
-    /** Resource and data bodies are scanned, and built on first access (scanHclFile). */
-    private readonly lazy = false,
-  ) {}
+    /** Scan only (scanHclFile): nothing is built, resource bodies' starts are noted. */
+    scanOnly = false,
+  ) {
+    this.building = !scanOnly;
+  }
 
-  /** Whether values are being built; false while a lazy body is only scanned. */
-  private building = true;
+  /** Whether values are being built. */
+  private building: boolean;
+  /** Where each of `blocks` opens its body (after its `{`), for parsing it later. */
+  readonly bodyStarts: { pos: number; line: number }[] = [];
 
   private fail(message: string, line = this.line): never {
     throw new InputError(this.file, `not valid HCL: ${this.file}:${line}: ${message} (pass --source DIR with the plan's configuration)`);
@@ -136,7 +165,10 @@ class Parser {
       const topLevelBlock = depth === 0 && (name === "resource" || name === "data") && labels.length === 2;
       const attributes: Record<string, number> | undefined = topLevelBlock ? {} : undefined;
       const richNames = topLevelBlock ? new Set<string>() : undefined;
-      if (topLevelBlock) this.blocks.push({ key: `${name}.${labels[0]}.${labels[1]}`, line: at, attributes: attributes!, rich: [] });
+      if (topLevelBlock) {
+        this.blocks.push({ key: `${name}.${labels[0]}.${labels[1]}`, line: at, attributes: attributes!, rich: [] });
+        this.bodyStarts.push({ pos: this.pos, line: this.line });
+      }
       const outerRich = this.sawRich;
       this.sawRich = false;
       const noteRich = () => {
@@ -147,22 +179,6 @@ class Parser {
         if (richNames) this.blocks[this.blocks.length - 1]!.rich = [...richNames].sort();
         this.sawRich ||= outerRich;
       };
-      if (topLevelBlock && this.lazy && this.building) {
-        const start = { pos: this.pos, line: this.line };
-        this.building = false;
-        this.body(true, depth + 1, attributes, richNames);
-        this.building = true;
-        noteRich();
-        if (lines && !Object.hasOwn(lines, name)) lines[name] = at;
-        addLazyBlock(out, name, labels, () => {
-          const again = new Parser(this.file, this.text);
-          again.pos = start.pos;
-          again.line = start.line;
-          return again.body(true, depth + 1);
-        });
-        this.endOfStatement();
-        continue;
-      }
       const inner = this.body(true, depth + 1, attributes, richNames);
       noteRich();
       if (lines) {
@@ -170,7 +186,7 @@ class Parser {
         // `dynamic "statement" {` writes the block named by its label: findings name that block.
         if (name === "dynamic" && labels[0] !== undefined && !Object.hasOwn(lines, labels[0])) lines[labels[0]] = at;
       }
-      addBlock(out, name, labels, inner);
+      if (this.building) addBlock(out, name, labels, inner);
       this.endOfStatement();
     }
   }
@@ -397,22 +413,6 @@ function addBlock(out: Json, name: string, labels: string[], body: Json): void {
   const last = labels[labels.length - 1]!;
   const list = (at[last] ??= []) as Json[];
   list.push(body);
-}
-
-/** `resource "T" "N" {…}` whose body is built when `resource.T.N` is first read (then kept). */
-function addLazyBlock(out: Json, name: string, labels: string[], build: () => Json): void {
-  let at = (out[name] ??= Object.create(null) as Json) as Json;
-  for (const label of labels.slice(0, -1)) at = (at[label] ??= Object.create(null) as Json) as Json;
-  const last = labels[labels.length - 1]!;
-  // A second block with the same labels is Terraform's "Duplicate resource" error; the JSON reader
-  // reports it when it sees a list of two bodies, so both are kept.
-  const earlier = Object.getOwnPropertyDescriptor(at, last);
-  let built: Json[] | null = null;
-  Object.defineProperty(at, last, {
-    enumerable: true,
-    configurable: true,
-    get: () => (built ??= [...(earlier ? ((earlier.get?.() ?? earlier.value) as Json[]) : []), build()]),
-  });
 }
 
 /**

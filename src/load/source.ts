@@ -140,41 +140,52 @@ function parseModule(dir: string, repoRoot: string): ParsedModule {
       throw new InputError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     const isJson = name.endsWith(".tf.json");
-    const parsed = isJson ? { document: parseJsonSource(file, text), blocks: jsonBlockLines(text) } : scanHclFile(file, text);
-    const body = parsed.document;
-    // The normalizer's *.tf.json reader takes these; its JSON line scan has nothing to find in HCL text.
-    parts.push({ path: file, document: body, text: isJson ? text : "" });
-    const lines = new Map<string, BlockLines>(parsed.blocks.map((b) => [b.key, b]));
-    for (const mode of ["resource", "data"] as const) {
-      const section = body[mode];
-      if (!section || typeof section !== "object") continue;
-      for (const [type, byName] of Object.entries(section as Record<string, unknown>)) {
-        if (!byName || typeof byName !== "object") continue;
-        for (const blockName of Object.keys(byName as Record<string, unknown>)) {
-          const address = `${addressPrefix}${mode === "data" ? "data." : ""}${type}.${blockName}`;
-          const found = lines.get(`${mode}.${type}.${blockName}`);
-          // An override file (*_override.tf) merges into the block of another file: the original keeps the place.
-          if (Object.hasOwn(tree.blocks, address) && /_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(name)) continue;
-          // The body is built when first read (scanHclFile): most blocks only place findings.
-          const holder = byName as Record<string, unknown>;
-          let body: Record<string, unknown> | undefined;
-          tree.blocks[address] = {
-            file,
-            line: found?.line ?? 1,
-            attribute_lines: found?.attributes ?? {},
-            ...(found?.rich ? { rich: found.rich } : {}),
-            get body() {
-              if (body === undefined) {
-                const value = holder[blockName];
-                const first = Array.isArray(value) ? value[0] : value;
-                body = first && typeof first === "object" && !Array.isArray(first) ? (first as Record<string, unknown>) : {};
-              }
-              return body;
-            },
-          } satisfies SourceBlock;
+    // An override file (*_override.tf) merges into the block of another file: the original keeps the place.
+    const isOverride = /_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(name);
+    const place = (key: string, found: BlockLines | undefined, body: () => Record<string, unknown>) => {
+      const [mode, type, ...rest] = key.split(".");
+      const address = `${addressPrefix}${mode === "data" ? "data." : ""}${type}.${rest.join(".")}`;
+      if (Object.hasOwn(tree.blocks, address) && isOverride) return;
+      let built: Record<string, unknown> | undefined;
+      tree.blocks[address] = {
+        file,
+        line: found?.line ?? 1,
+        attribute_lines: found?.attributes ?? {},
+        ...(found?.rich ? { rich: found.rich } : {}),
+        get body() {
+          return (built ??= body());
+        },
+      } satisfies SourceBlock;
+    };
+    if (isJson) {
+      const document = parseJsonSource(file, text);
+      parts.push({ path: file, document, text });
+      const lines = new Map<string, BlockLines>(jsonBlockLines(text).map((b) => [b.key, b]));
+      for (const mode of ["resource", "data"] as const) {
+        const section = document[mode];
+        if (!section || typeof section !== "object") continue;
+        for (const [type, byName] of Object.entries(section as Record<string, unknown>)) {
+          if (!byName || typeof byName !== "object") continue;
+          for (const [blockName, value] of Object.entries(byName as Record<string, unknown>)) {
+            const key = `${mode}.${type}.${blockName}`;
+            const first = Array.isArray(value) ? value[0] : value;
+            place(key, lines.get(key), () => (first && typeof first === "object" && !Array.isArray(first) ? (first as Record<string, unknown>) : {}));
+          }
         }
       }
+      continue;
     }
+    // HCL: scanned for lines now; values (a block's body, the whole file for the *.tf.json reader) when asked.
+    const scanned = scanHclFile(file, text);
+    let document: Record<string, unknown> | undefined;
+    parts.push({
+      path: file,
+      get document() {
+        return (document ??= scanned.document());
+      },
+      text: "",
+    });
+    for (const b of scanned.blocks) place(b.key, b, () => scanned.bodyOf(b.key));
   }
   return { blocks: Object.entries(tree.blocks), parts };
 }
