@@ -129,7 +129,6 @@ function readModule(tree: SourceTree, dir: string, addressPrefix: string, repoRo
 function parseModule(dir: string, repoRoot: string): ParsedModule {
   const tree = { blocks: {} as Record<string, SourceBlock> };
   const parts: InputPart[] = [];
-  const addressPrefix = "";
   for (const name of configFiles(dir)) {
     const path = join(dir, name);
     const file = toPosix(relative(repoRoot, path));
@@ -143,19 +142,10 @@ function parseModule(dir: string, repoRoot: string): ParsedModule {
     // An override file (*_override.tf) merges into the block of another file: the original keeps the place.
     const isOverride = /_override\.tf(\.json)?$|^override\.tf(\.json)?$/.test(name);
     const place = (key: string, found: BlockLines | undefined, body: () => Record<string, unknown>) => {
-      const [mode, type, ...rest] = key.split(".");
-      const address = `${addressPrefix}${mode === "data" ? "data." : ""}${type}.${rest.join(".")}`;
-      if (Object.hasOwn(tree.blocks, address) && isOverride) return;
-      let built: Record<string, unknown> | undefined;
-      tree.blocks[address] = {
-        file,
-        line: found?.line ?? 1,
-        attribute_lines: found?.attributes ?? {},
-        ...(found?.rich ? { rich: found.rich } : {}),
-        get body() {
-          return (built ??= body());
-        },
-      } satisfies SourceBlock;
+      // "resource.T.N" → "T.N", "data.T.N" stays: the configuration address.
+      const address = key.startsWith("resource.") ? key.slice("resource.".length) : key;
+      if (isOverride && Object.hasOwn(tree.blocks, address)) return;
+      tree.blocks[address] = new PlacedBlock(file, found, body);
     };
     if (isJson) {
       const document = parseJsonSource(file, text);
@@ -188,6 +178,26 @@ function parseModule(dir: string, repoRoot: string): ParsedModule {
     for (const b of scanned.blocks) place(b.key, b, () => scanned.bodyOf(b.key));
   }
   return { blocks: Object.entries(tree.blocks), parts };
+}
+
+/** A block of the source: where it is now, its body when first read (most blocks only place findings). */
+class PlacedBlock implements SourceBlock {
+  readonly line: number;
+  readonly attribute_lines: Record<string, number>;
+  readonly rich?: string[];
+  private built: Record<string, unknown> | undefined;
+  constructor(
+    readonly file: string,
+    found: BlockLines | undefined,
+    private readonly build: () => Record<string, unknown>,
+  ) {
+    this.line = found?.line ?? 1;
+    this.attribute_lines = found?.attributes ?? {};
+    if (found?.rich) this.rich = found.rich;
+  }
+  get body(): Record<string, unknown> {
+    return (this.built ??= this.build());
+  }
 }
 
 function parseJsonSource(file: string, text: string): Record<string, unknown> {
