@@ -65,8 +65,7 @@ export function readTerraformJson(parts: InputPart[], modules?: Record<string, M
  * downloaded, native HCL syntax), so what they create is not in `drafts`.
  */
 export function readTerraformJsonModule(parts: InputPart[], modules?: Record<string, ModuleSource>): { drafts: DraftResource[]; incomplete: string[]; crossStack: CrossStackFacts } {
-  const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules: modules ?? {}, defaultTags, rootVariables: new Map(), only: null, moduleInstances: null };
+  const shared = sharedState(parts, modules ?? {});
   const reader = new ModuleReader(parts, shared, "", "", null);
   const drafts = reader.collect();
   const crossStack = reader.crossStackFacts(drafts, providerRegions(parts.map((p) => p.document.provider)), parts.map((p) => p.document));
@@ -88,9 +87,18 @@ export function readConfigurationResources(
   rootVariables: ReadonlyMap<string, Value>,
   moduleInstances: (call: string) => (string | number)[] | undefined,
 ): DraftResource[] {
-  const defaultTags = providerDefaultTags(parts.map((p) => p.document.provider));
-  const shared: Shared = { rendered: new Map(), incomplete: [], modules, defaultTags, rootVariables, only, moduleInstances };
-  return new ModuleReader(parts, shared, "", "", null).collect();
+  return new ModuleReader(parts, sharedState(parts, modules, { rootVariables, only, moduleInstances }), "", "", null).collect();
+}
+
+/** What every module reader of one input shares; `plan`: what a plan knows, when the configuration is its source. */
+function sharedState(parts: InputPart[], modules: Record<string, ModuleSource>, plan?: Pick<Shared, "rootVariables" | "only" | "moduleInstances">): Shared {
+  return {
+    rendered: new Map(),
+    incomplete: [],
+    modules,
+    defaultTags: providerDefaultTags(parts.map((p) => p.document.provider)),
+    ...(plan ?? { rootVariables: new Map(), only: null, moduleInstances: null }),
+  };
 }
 
 /**
