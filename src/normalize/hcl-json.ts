@@ -256,7 +256,7 @@ class ModuleReader {
     private readonly call: { body: Json; parent: ModuleReader; scope?: Scope } | null,
   ) {
     this.rendered = shared.rendered;
-    const isOverride = (p: InputPart) => /(^|_)override\.tf\.json$/.test(basename(p.path));
+    const isOverride = (p: InputPart) => /(^|_)override\.tf(\.json)?$/.test(basename(p.path));
     const ordered = [...parts.filter((p) => !isOverride(p)), ...parts.filter(isOverride).sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : 1))];
     for (const part of ordered) this.addPart(part, isOverride(part));
   }

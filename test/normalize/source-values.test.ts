@@ -115,6 +115,12 @@ describe("read with its source, the policies are judged", () => {
     expect(service.refs[`${map}.DB_PASSWORD`]).toEqual(["aws_secretsmanager_secret.db"]);
   });
 
+  test("an HCL override file (*_override.tf) is merged as Terraform merges it, not taken for a second definition", async () => {
+    const dir = editedSource("src-jsonencode-ok", "# src-jsonencode-ok:", "# src-jsonencode-ok (with an override file):");
+    writeFileSync(join(dir, "db_override.tf"), 'resource "aws_iam_role_policy" "db" {\n  name = "db"\n}\n');
+    expect(await pairs("src-jsonencode-ok", dir)).toEqual([]);
+  });
+
   test("the plan's variable values expand for_each, not the defaults written in the source", async () => {
     const dir = editedSource("src-jsonencode-ok", 'default = ["billing", "shipping"]', 'default = ["billing"]');
     expect(await pairs("src-jsonencode-ok", dir)).toEqual([]);
