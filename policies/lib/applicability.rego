@@ -13,16 +13,22 @@ has_role(svc, path) if is_unknown(svc, path)
 
 has_role(svc, path) if count(refs_at(svc, path)) > 0
 
-# Services with an instance role / with any role / with an access role.
-services_with_role(kind) := {s |
-	some s in services
-	has_role(input.resources[s], role_paths[kind])
+# Services with an instance role / with an access role. A function is evaluated again at every
+# call and a rule only once, so the sets are rules (ten rules ask for them) and the functions read them.
+services_with_role(kind) := _services_with_role[kind]
+
+_services_with_role[kind] := found if {
+	some kind, path in role_paths
+	found := {s |
+		some s in services
+		has_role(input.resources[s], path)
+	}
 }
 
 # Services that inject something through a map attribute (runtime_environment_variables / _secrets).
 services_injecting(attr) := {s |
 	some s in services
-	count(env_entries(input.resources[s], attr)) > 0
+	count(service_env_entries(s, attr)) > 0
 }
 
 # Public services: ingress absent or true (a value unknown until apply is AR-META-001's, cannot-verify).

@@ -18,13 +18,16 @@ type_of(addr) := object.get(input, ["resources", addr, "type"], "")
 referenced_by(addr) := object.get(input, ["referenced_by", addr], [])
 
 # Refs recorded at a dotted path, or at its nearest ancestor that has refs.
-refs_at(res, path) := res.refs[prefixes[0]] if {
-	parts := split(path, ".")
-	prefixes := [p |
-		some i in numbers.range(count(parts), 1)
-		p := concat(".", array.slice(parts, 0, i))
-		object.get(res, ["refs", p], null) != null
-	]
+# The nearest ancestor is the longest key that covers path (keys that cover a path are its prefixes
+# at "." boundaries, so no two have the same length). The exact path is tried first: it is the common case.
+refs_at(res, path) := refs if {
+	refs := res.refs[path]
+} else := refs if {
+	covering := {k | some k, _ in object.get(res, "refs", {}); _covers(k, path)}
+	longest := max({count(k) | some k in covering})
+	some nearest in covering
+	count(nearest) == longest
+	refs := res.refs[nearest]
 } else := []
 
 # Refs at path that point at resources of one of the given types.
@@ -39,9 +42,15 @@ is_unknown(res, path) if {
 	_covers(u, path)
 }
 
-_covers(u, path) if u == path
+# u is path or one of its ancestors. startswith first: it rejects most pairs without building a string.
+_covers(u, path) if {
+	startswith(path, u)
+	_at_part_boundary(path, count(u))
+}
 
-_covers(u, path) if startswith(path, concat("", [u, "."]))
+_at_part_boundary(path, n) if n == count(path)
+
+_at_part_boundary(path, n) if substring(path, n, 1) == "."
 
 # Keys of a map attribute that are unknown until apply (listed in `unknown` as path.KEY).
 # Why a path is unknown beyond "until apply" (unknown_reasons of the model), as " (reason)", or "".
@@ -104,6 +113,17 @@ env_entries(svc, attr) := {e |
 	mp := concat(".", [cp, attr])
 	some e in _env_entries(svc, cp, mp, attr)
 }
+
+# The entries of every service, by attribute: computed once per evaluation (a rule is evaluated once,
+# a function at every call, and six rules read them).
+service_env[s] := {attr: env_entries(input.resources[s], attr) | some attr in env_attrs} if some s in services
+
+env_attrs := ["runtime_environment_variables", "runtime_environment_secrets"]
+
+# env_entries of the resource at address s, from service_env when s is a service.
+service_env_entries(s, attr) := entries if {
+	entries := service_env[s][attr]
+} else := env_entries(input.resources[s], attr)
 
 _env_entries(svc, cp, mp, attr) := (known | unknown) | opaque if {
 	known := {e |

@@ -15,11 +15,25 @@ test_pass_refs_at_nearest_ancestor if lib.refs_at(res, "a.0.env.OTHER") == ["aws
 
 test_pass_refs_at_none if lib.refs_at(res, "b.0.c") == []
 
+# Of several ancestors with refs the longest wins; a key that is a prefix of the path's text but not
+# at a "." boundary ("a.0.en") is not an ancestor.
+test_pass_refs_at_longest_ancestor_at_a_boundary if {
+	nested := {"refs": {"a": ["aws_vpc.v"], "a.0.env": ["aws_s3_bucket.b"], "a.0.env.SECRETS": ["aws_kms_key.k"]}}
+	lib.refs_at(nested, "a.0.env.SECRET") == ["aws_s3_bucket.b"]
+	lib.refs_at(nested, "a.0.environment") == ["aws_vpc.v"]
+	lib.refs_at({"refs": {"a.0.en": ["aws_vpc.v"]}}, "a.0.env") == []
+	lib.refs_at({}, "a") == []
+}
+
 test_pass_is_unknown_exact_and_ancestor if {
 	lib.is_unknown(res, "a.0.env.KEY")
 	lib.is_unknown(res, "network_configuration.0.ingress_configuration.0.is_publicly_accessible")
 	not lib.is_unknown(res, "a.0.env")
 	not lib.is_unknown(res, "network_configuration_x")
+	not lib.is_unknown(res, "a.0.env.KE")
+	not lib.is_unknown(res, "a.0.env.KEYS")
+	lib.is_unknown(res, "a.0.env.X.Y.0.z")
+	not lib.is_unknown(res, "a.0.env.X")
 }
 
 test_pass_unknown_keys if lib.unknown_keys(res, "a.0.env") == {"KEY"}
@@ -46,6 +60,19 @@ test_pass_env_entries if {
 	lib.env_entries(svc, "runtime_environment_variables") == {
 		{"name": "A", "path": concat(".", [p, "A"]), "map_path": p, "unknown": false, "value": "1"},
 		{"name": "B", "path": concat(".", [p, "B"]), "map_path": p, "unknown": true, "value": null},
+	}
+}
+
+# service_env_entries reads the per-service memo for a service and computes the entries for anything else.
+test_pass_service_env_entries_equal_env_entries if {
+	svc := t.image_service({"runtime_environment_variables": {"A": "1"}, "runtime_environment_secrets": {"S": "arn:aws:ssm:us-east-1:1:parameter/s"}})
+	other := object.union(svc, {"address": "aws_lambda_function.f", "type": "aws_lambda_function"})
+	m := t.model([svc, other], {})
+	not lib.service_env[other.address] with input as m
+	every attr in lib.env_attrs {
+		lib.service_env_entries(svc.address, attr) == lib.env_entries(svc, attr) with input as m
+		lib.service_env_entries(other.address, attr) == lib.env_entries(other, attr) with input as m
+		count(lib.service_env_entries(other.address, attr)) == 1 with input as m
 	}
 }
 

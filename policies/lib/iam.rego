@@ -97,21 +97,20 @@ regex_escape(s) := replace(
 # value matches an IAM wildcard pattern (case-sensitive, as for ARNs). Fast paths first: most
 # patterns have no wildcard (a plain comparison) or one trailing "*" (a prefix test); only the rest
 # build a regular expression. Exactly one body applies to any pattern.
-wildcard_match(pattern, value) if {
+wildcard_match(pattern, value) if _matches_as(_pattern_kind(pattern), pattern, value)
+
+# The kind is decided once per call (an else chain stops at the first that holds).
+_pattern_kind(pattern) := "exact" if {
 	not has_wildcard(pattern)
-	pattern == value
-}
-
-wildcard_match(pattern, value) if {
+} else := "prefix" if {
 	_prefix_pattern(pattern)
-	startswith(value, trim_suffix(pattern, "*"))
-}
+} else := "regex"
 
-wildcard_match(pattern, value) if {
-	has_wildcard(pattern)
-	not _prefix_pattern(pattern)
-	regex.match(pattern_regex(pattern), value)
-}
+_matches_as("exact", pattern, value) if pattern == value
+
+_matches_as("prefix", pattern, value) if startswith(value, trim_suffix(pattern, "*"))
+
+_matches_as("regex", pattern, value) if regex.match(pattern_regex(pattern), value)
 
 # "s3:Get*", "*": one "*", at the end, and no "?".
 _prefix_pattern(p) if {

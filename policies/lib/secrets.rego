@@ -5,9 +5,29 @@ package apprunner_guard.lib
 # matches the part of the name after its last word that says the value is not a secret
 # (parameter non_secret_name_words: OAUTH_REDIRECT_URL, AUTHOR, TOKEN_TTL_SECONDS, SECRETS_REGION and
 # PASSWORD_MIN_LENGTH are not secrets; URL_SIGNING_SECRET and GIT_AUTHOR_TOKEN still are).
+secret_like(name) if name in _secret_like_env_names
+
 secret_like(name) if {
+	not name in _env_names
+	_matches_secret_pattern(name)
+}
+
+_matches_secret_pattern(name) if {
 	some p in param("secret_name_patterns")
 	regex.match(concat("", ["(?i)", p]), secret_part(name))
+}
+
+# Every env entry name of the services, and those that look like secrets: decided once per name
+# (the secrets rules and AR-META-001 ask about the same names many times).
+_env_names contains e.name if {
+	some by_attr in service_env
+	some entries in by_attr
+	some e in entries
+}
+
+_secret_like_env_names contains name if {
+	some name in _env_names
+	_matches_secret_pattern(name)
 }
 
 # Words split at "_", "-" and ".".

@@ -108,7 +108,7 @@ findings contains meta(s, obs_path, concat("", ["the observability configuration
 findings contains meta(s, e.path, concat("", ["the source of secret ", lib.entry_name(e), " of ", s, " is unknown until apply and ", why]), ["AR-SEC-002", "AR-SEC-003"], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	some e in lib.service_env_entries(s, "runtime_environment_secrets")
 	source := lib.secret_source(svc, e)
 	why := reason[source]
 }
@@ -117,7 +117,7 @@ findings contains meta(s, e.path, concat("", ["the source of secret ", lib.entry
 findings contains meta(s, e.path, concat("", ["the value of ", lib.q(e.name), " of ", s, " is unknown until apply and not linked to a resource in the input"]), ["AR-SEC-001"], [s]) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some e in lib.env_entries(svc, "runtime_environment_variables")
+	some e in lib.service_env_entries(s, "runtime_environment_variables")
 	e.unknown
 	not lib.secret_like(e.name)
 	count(lib.refs_at(svc, e.path)) == 0

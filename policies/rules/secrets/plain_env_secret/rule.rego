@@ -45,7 +45,7 @@ findings contains lib.finding(
 	[s],
 ) if {
 	some s in lib.services
-	some e in lib.env_entries(input.resources[s], "runtime_environment_variables")
+	some e in lib.service_env_entries(s, "runtime_environment_variables")
 	lib.secret_like(e.name)
 }
 
@@ -56,7 +56,7 @@ findings contains lib.finding(
 	[s],
 ) if {
 	some s in lib.services
-	some e in lib.env_entries(input.resources[s], "runtime_environment_variables")
+	some e in lib.service_env_entries(s, "runtime_environment_variables")
 	not lib.secret_like(e.name)
 	is_string(e.value)
 	some label, pattern in credential_patterns
@@ -71,7 +71,7 @@ findings contains lib.finding(
 ) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some e in lib.env_entries(svc, "runtime_environment_variables")
+	some e in lib.service_env_entries(s, "runtime_environment_variables")
 	e.unknown
 	not lib.secret_like(e.name)
 	some r in lib.refs_of_types(svc, e.path, secret_source_types)
@@ -86,7 +86,7 @@ findings contains lib.finding(
 	some s in lib.services
 	svc := input.resources[s]
 	count(object.get(svc, "sensitive", [])) > 0
-	some e in lib.env_entries(svc, "runtime_environment_variables")
+	some e in lib.service_env_entries(s, "runtime_environment_variables")
 	not lib.secret_like(e.name)
 	lib.is_sensitive(svc, e.path)
 }

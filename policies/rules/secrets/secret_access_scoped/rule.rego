@@ -57,7 +57,7 @@ findings contains lib.finding(
 	some sr in lib.service_roles
 	sr.kind == "instance"
 	svc := input.resources[sr.service]
-	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	some e in lib.service_env_entries(sr.service, "runtime_environment_secrets")
 	source := lib.secret_source(svc, e)
 	action := read_action[source]
 	not granted(input.iam.roles[sr.role].statements, action, e)
@@ -77,7 +77,7 @@ findings contains lib.finding(
 	svc := input.resources[s]
 	not lib.role_arn(svc, lib.instance_role_path)
 	not lib.is_unknown(svc, lib.instance_role_path)
-	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	some e in lib.service_env_entries(s, "runtime_environment_secrets")
 	read_action[lib.secret_source(svc, e)]
 }
 

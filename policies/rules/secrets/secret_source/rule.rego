@@ -30,7 +30,7 @@ findings contains lib.finding(
 ) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	some e in lib.service_env_entries(s, "runtime_environment_secrets")
 	lib.secret_like(e.name)
 	source := lib.secret_source(svc, e)
 	rejected(source)
@@ -46,7 +46,7 @@ findings contains lib.finding(
 ) if {
 	some s in lib.services
 	svc := input.resources[s]
-	some e in lib.env_entries(svc, "runtime_environment_secrets")
+	some e in lib.service_env_entries(s, "runtime_environment_secrets")
 	e.name_unknown
 	source := lib.secret_source(svc, e)
 	rejected(source)
