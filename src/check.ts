@@ -1,8 +1,9 @@
+import { statSync } from "node:fs";
 import { PolicyEngine, type EngineOptions } from "./evaluate/engine.js";
 import { loadConfig, type GuardConfig } from "./load/config.js";
 import { constructWaivers } from "./load/construct-waivers.js";
 import { attachSources, loadInputs, type LoadedInput } from "./load/index.js";
-import { normalize, normalizeAll } from "./normalize/index.js";
+import { normalize, normalizeAll, type InputModel } from "./normalize/index.js";
 import { priorView } from "./normalize/prior.js";
 import { loadBaseline, type LoadedBaseline } from "./report/baseline.js";
 import { buildReport, type CheckedInput } from "./report/build.js";
@@ -30,19 +31,43 @@ export interface CheckOptions {
 export async function runCheck(options: CheckOptions): Promise<Report> {
   const config = loadConfig(options.configPath);
   const baseline = options.baselinePath === undefined ? undefined : loadBaseline(options.baselinePath);
-  const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
-  if (options.findSource !== false) await attachSources(inputs, { source: options.source });
-  const engine = await PolicyEngine.load(options.engine);
-  return checkInputs(engine, inputs, {
-    config,
-    configPath: options.configPath,
-    failOn: options.failOn,
-    now: options.now,
-    changesOnly: options.changesOnly,
-    failOnChanges: options.failOnChanges,
-    baseline,
-    releaseRaw: true,
-  });
+  // The engine loads first so that, for a large input, its worker threads boot and compile the policy
+  // while the input is read; an input error still comes before an engine error, as it always has.
+  const engine = await PolicyEngine.load(options.engine).catch((error: unknown) => error);
+  if (engine instanceof PolicyEngine && largeInput(options.paths)) engine.startWorkers();
+  try {
+    const inputs = loadInputs(options.paths, { maxBytes: options.maxBytes });
+    if (options.findSource !== false) await attachSources(inputs, { source: options.source });
+    if (!(engine instanceof PolicyEngine)) throw engine;
+    return await checkInputsInParallel(engine, inputs, {
+      config,
+      configPath: options.configPath,
+      failOn: options.failOn,
+      now: options.now,
+      changesOnly: options.changesOnly,
+      failOnChanges: options.failOnChanges,
+      baseline,
+      releaseRaw: true,
+    });
+  } finally {
+    if (engine instanceof PolicyEngine) await engine.close();
+  }
+}
+
+/** Worker threads pay only for an input large enough to be evaluated in partitions (a few MB of plan). */
+const PARALLEL_INPUT_BYTES = 4 * 1024 * 1024;
+
+function largeInput(paths: string[]): boolean {
+  let bytes = 0;
+  for (const path of paths) {
+    try {
+      const stat = statSync(path);
+      if (stat.isFile()) bytes += stat.size;
+    } catch {
+      // loadInputs reports a missing or unreadable path.
+    }
+  }
+  return bytes >= PARALLEL_INPUT_BYTES;
 }
 
 export interface PassOptions {
@@ -63,35 +88,73 @@ export interface PassOptions {
   baseline?: LoadedBaseline;
 }
 
-/** Normalize, evaluate and report inputs that are already loaded (the CLI and the cdktf guard share this). */
+/** Normalize, evaluate and report inputs that are already loaded (the cdktf guard and tests; one thread). */
 export function checkInputs(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): Report {
+  const pass = preparePass(engine, inputs, options);
+  const checked = pass.models.map((model, i) => {
+    const beforeModel = pass.beforeModel(i);
+    const before = beforeModel ? { model: beforeModel, findings: engine.evaluate(beforeModel, pass.parameters) } : null;
+    pass.release(i);
+    return { input: inputs[i]!, model, ...engine.evaluateAll(model, pass.parameters), before };
+  });
+  return reportPass(engine, checked, pass, options);
+}
+
+/** checkInputs with large models' partitions shared with the engine's worker threads (the CLI): the same report. */
+export async function checkInputsInParallel(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): Promise<Report> {
+  const pass = preparePass(engine, inputs, options);
+  const checked: CheckedInput[] = [];
+  for (const [i, model] of pass.models.entries()) {
+    const beforeModel = pass.beforeModel(i);
+    const before = beforeModel ? { model: beforeModel, findings: (await engine.evaluateAllInParallel(beforeModel, pass.parameters)).findings } : null;
+    pass.release(i);
+    checked.push({ input: inputs[i]!, model, ...(await engine.evaluateAllInParallel(model, pass.parameters)), before });
+  }
+  return reportPass(engine, checked, pass, options);
+}
+
+interface PreparedPass {
+  config: GuardConfig;
+  parameters: Record<string, unknown>;
+  models: InputModel[];
+  /**
+   * A plan with a prior state is evaluated twice, before and after, with the same bundle and
+   * parameters: comparing the two gives each finding its delta. Built when asked for, from the
+   * input's document, so before release(i).
+   */
+  beforeModel(i: number): InputModel | null;
+  /** Drops input i's text and document when the caller asked for it (releaseRaw). */
+  release(i: number): void;
+}
+
+function preparePass(engine: PolicyEngine, inputs: LoadedInput[], options: PassOptions): PreparedPass {
   // Waivers the constructs wrote into cdktf output join the config's (after them, so config indexes stay put).
   const config = { ...options.config, waivers: [...options.config.waivers, ...constructWaivers(inputs)] };
   const parameters = { ...engine.manifest.params, ...config.params };
   const models = normalizeAll(inputs);
-  const checked: CheckedInput[] = inputs.map((input, i) => {
-    const model = models[i]!;
-    // A plan with a prior state is evaluated twice, before and after, with the same bundle and
-    // parameters: comparing the two gives each finding its delta.
-    const prior = priorView(input);
-    const beforeModel = prior ? normalize(prior) : null;
-    const before = beforeModel ? { model: beforeModel, findings: engine.evaluate(beforeModel, parameters) } : null;
-    if (options.releaseRaw) {
-      input.text = "";
-      input.document = {};
-      if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
-    }
-    const { findings, applicable } = engine.evaluateAll(model, parameters);
-    return { input, model, findings, applicable, before };
-  });
+  const beforeModel = (i: number): InputModel | null => {
+    const prior = priorView(inputs[i]!);
+    return prior ? normalize(prior) : null;
+  };
+  const release = (i: number): void => {
+    const input = inputs[i]!;
+    if (!options.releaseRaw) return;
+    input.text = "";
+    input.document = {};
+    if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
+  };
+  return { config, parameters, models, beforeModel, release };
+}
+
+function reportPass(engine: PolicyEngine, checked: CheckedInput[], pass: PreparedPass, options: PassOptions): Report {
   return buildReport({
     checked,
     manifest: engine.manifest,
     wasmSha256: engine.wasmSha256,
-    config,
+    config: pass.config,
     configPath: options.configPath,
-    parameters,
-    failOn: options.failOn ?? config.fail_on ?? "high",
+    parameters: pass.parameters,
+    failOn: options.failOn ?? pass.config.fail_on ?? "high",
     now: options.now ?? new Date(),
     changesOnly: options.changesOnly,
     failOnChanges: options.failOnChanges,

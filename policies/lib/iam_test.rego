@@ -139,3 +139,33 @@ test_pass_managed_policy_statement_source if {
 	lib.statement_source(t.allow("aws_iam_role_policy.app", 0, [], [])) == "aws_iam_role_policy.app"
 	lib.statement_attribute(t.allow("aws_iam_role_policy.app", 0, [], [])) == "policy" with input as m
 }
+
+# granted_among is grants asked once per statement: the same answer as asking action by action, for
+# exact, prefix, middle-wildcard and "?" patterns, mixed case, NotAction and a Deny.
+test_pass_granted_among_equals_grants_per_action if {
+	actions := {"iam:passrole", "iam:putrolepolicy", "s3:getobject", "sts:assumerole", "iam:attachrolepolicy"}
+	statements := [
+		t.allow("p", 0, ["IAM:PassRole"], ["*"]),
+		t.allow("p", 1, ["iam:Put*"], ["*"]),
+		t.allow("p", 2, ["iam:*Role*"], ["*"]),
+		t.allow("p", 3, ["s3:Get?bject", "sts:*"], ["*"]),
+		t.allow("p", 4, ["*"], ["*"]),
+		t.allow("p", 5, [], ["*"]),
+		object.union(t.allow("p", 6, [], ["*"]), {"not_actions": ["iam:*"]}),
+		object.union(t.allow("p", 7, ["iam:*"], ["*"]), {"effect": "Deny"}),
+	]
+	expected := [
+		{"iam:passrole"},
+		{"iam:putrolepolicy"},
+		{"iam:passrole", "iam:putrolepolicy", "iam:attachrolepolicy"},
+		{"s3:getobject", "sts:assumerole"},
+		actions,
+		set(),
+		{"s3:getobject", "sts:assumerole"},
+		set(),
+	]
+	every i, st in statements {
+		lib.granted_among(st, actions) == {a | some a in actions; lib.grants(st, a)}
+		lib.granted_among(st, actions) == expected[i]
+	}
+}

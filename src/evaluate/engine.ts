@@ -9,6 +9,7 @@ import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
 import { namedTypesOf, Partitioner } from "./partition.js";
+import { EvaluationPool } from "./worker-pool.js";
 import { loadManifest, type RuleInfo, type RuleManifest } from "./rules.js";
 import { type Severity, severityRank } from "../severity.js";
 
@@ -63,6 +64,8 @@ export interface EvaluationStats {
   partition_ms: number;
   /** The wasm calls, result parsing and the findings check (ms). */
   evaluate_ms: number;
+  /** Partitions a worker thread evaluated (0 on one thread). */
+  worker_partitions: number;
   memory_pages: number;
 }
 
@@ -136,7 +139,41 @@ export class PolicyEngine {
 
   /** The findings and what each rule examined (for the evidence: pass vs not-applicable), in one evaluation. */
   evaluateAll(model: InputModel, params: Record<string, unknown>): Evaluation {
-    const raw = this.evaluateRawAll(model, params);
+    return this.withRuleIds(this.evaluateRawAll(model, params));
+  }
+
+  /**
+   * evaluateAll, with the partitions of a large model shared between this thread and the worker
+   * threads started by startWorkers (or started here): the same findings, in the same order.
+   * Without workers (none started, none available, or a model evaluated in one piece) it is evaluateAll.
+   */
+  async evaluateAllInParallel(model: InputModel, params: Record<string, unknown>): Promise<Evaluation> {
+    if (!this.partitioned(model)) return this.evaluateAll(model, params);
+    this.startWorkers();
+    if (!this.pool) return this.evaluateAll(model, params);
+    return this.withRuleIds(await this.evaluatePartitionsInParallel(model, params, this.pool));
+  }
+
+  /**
+   * Starts the worker threads for evaluateAllInParallel now, so that they boot and compile the policy
+   * while the input is read. `count` defaults to workerCount() (APPRUNNER_GUARD_WORKERS, else every
+   * core but one); 0 starts none.
+   */
+  startWorkers(count: number = workerCount()): void {
+    if (this.pool || count <= 0) return;
+    this.pool = EvaluationPool.start(count, { wasm: this.bundle.wasm, maxPages: this.maxMemoryPages });
+  }
+
+  /** Stops the worker threads (the engine still evaluates on its own thread afterwards). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+
+  private pool: EvaluationPool | null = null;
+
+  private withRuleIds(raw: RawEvaluation): Evaluation {
     const findings = raw.findings.map((f) => {
       const info = this.byPackage.get(f.rule);
       if (!info) throw new EngineError(`policy bundle emitted a finding for rule package "${f.rule}", which rules.json does not list`);
@@ -170,54 +207,29 @@ export class PolicyEngine {
    * copied in for its links is judged in its own partition, never here with a partial view).
    */
   private evaluateRawAll(model: InputModel, params: Record<string, unknown>): RawEvaluation {
-    const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? partitionFromEnv());
-    const partitioned = mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
-    const maxBytes = Math.max(1, this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES);
     const t0 = performance.now();
     let partitionMs = 0;
-    const findings: RawFinding[] = [];
-    let applicable: Map<string, Set<string>> | null = null;
-    const collect = (part: RawEvaluation): void => {
-      if (part.applicable === null) return;
-      applicable ??= new Map();
-      for (const [pkg, addresses] of Object.entries(part.applicable)) {
-        let set = applicable.get(pkg);
-        if (!set) applicable.set(pkg, (set = new Set()));
-        for (const a of addresses) set.add(a);
-      }
-    };
+    const combined = new CombinedEvaluation();
     let count = 0;
     let largest = 0;
     try {
       this.policy.setData({ apprunner_guard: { params } });
-      if (!partitioned) {
+      if (!this.partitioned(model)) {
         const text = new TextEncoder().encode(JSON.stringify(model));
         largest = text.byteLength;
         count = 1;
         partitionMs = performance.now() - t0;
-        const result = this.evaluateBytes(model, text.buffer as ArrayBuffer, params, null);
-        for (const f of result.findings) findings.push(f);
-        collect(result);
+        combined.add(this.evaluateBytes(model, text.buffer as ArrayBuffer, params, null));
       } else {
-        const partitioner = new Partitioner(model, { ownerTypes: this.ownerTypes, namedTypes: this.namedTypes, maxBytes });
         // One instance for every partition, sized up front for a partition at the bound (the largest
         // they get unless one service alone reaches more; then it is re-created once, larger).
-        this.ensureMemory(maxBytes, params);
-        const seen = new Set<string>();
+        this.ensureMemory(this.maxPartitionBytes(), params);
         let t = performance.now();
-        for (const part of partitioner.partitions()) {
-          const t1 = performance.now();
-          partitionMs += t1 - t;
+        for (const part of this.partitioner(model).partitions()) {
+          partitionMs += performance.now() - t;
           count++;
           largest = Math.max(largest, part.json.length);
-          const result = this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, new Set(part.owners));
-          for (const f of result.findings) {
-            const key = JSON.stringify(f);
-            if (seen.has(key)) continue;
-            seen.add(key);
-            findings.push(f);
-          }
-          collect(result);
+          combined.add(this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, new Set(part.owners)));
           t = performance.now();
         }
       }
@@ -225,18 +237,98 @@ export class PolicyEngine {
       if (error instanceof EngineError) throw error;
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
+    this.recordStats(count, largest, partitionMs, performance.now() - t0);
+    return combined.result();
+  }
+
+  /**
+   * The partitions rendered on this thread, each handed to a worker with room for it, else evaluated
+   * here: two cores stay busy, one rendering and evaluating, one evaluating. Answers are merged in
+   * partition order, as evaluateRawAll merges them.
+   */
+  private async evaluatePartitionsInParallel(model: InputModel, params: Record<string, unknown>, pool: EvaluationPool): Promise<RawEvaluation> {
+    const t0 = performance.now();
+    let partitionMs = 0;
+    let count = 0;
+    let largest = 0;
+    let byWorkers = 0;
+    const answers: Promise<RawEvaluation>[] = [];
+    const request = {
+      entrypoint: this.entrypoint(),
+      pages: Math.min(this.maxMemoryPages, pagesFor(this.maxPartitionBytes())),
+      data: { apprunner_guard: { params } },
+      dataKey: JSON.stringify(params),
+    };
+    try {
+      this.policy.setData({ apprunner_guard: { params } });
+      this.ensureMemory(this.maxPartitionBytes(), params);
+      let t = performance.now();
+      for (const part of this.partitioner(model).partitions()) {
+        partitionMs += performance.now() - t;
+        count++;
+        largest = Math.max(largest, part.json.length);
+        const owners = new Set(part.owners);
+        const local = (): RawEvaluation => this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, owners);
+        const worker = pool.idleWorker();
+        if (worker) {
+          const pages = Math.max(request.pages, Math.min(this.maxMemoryPages, pagesFor(part.json.length)));
+          answers.push(
+            pool.evaluate(worker, part.json, { ...request, pages }).then(
+              (raw) => {
+                byWorkers++;
+                return this.checkOutput(model, raw, owners);
+              },
+              // Whatever went wrong in the worker, this thread gives the answer (or the real error).
+              () => local(),
+            ),
+          );
+        } else {
+          answers.push(Promise.resolve(local()));
+        }
+        // Lets the workers' answers in, so their slots free up while this thread keeps rendering.
+        await new Promise((resolve) => setImmediate(resolve));
+        t = performance.now();
+      }
+      const combined = new CombinedEvaluation();
+      for (const answer of await Promise.all(answers)) combined.add(answer);
+      this.recordStats(count, largest, partitionMs, performance.now() - t0, byWorkers);
+      return combined.result();
+    } catch (error) {
+      // Answers still in flight are settled (and ignored) rather than left as unhandled rejections.
+      await Promise.allSettled(answers);
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  private partitioned(model: InputModel): boolean {
+    const mode = this.wholeModelRules.length > 0 ? "never" : (this.options.partition ?? partitionFromEnv());
+    return mode === "always" || (mode === "auto" && countOver(model.resources, PARTITION_MIN_RESOURCES));
+  }
+
+  private maxPartitionBytes(): number {
+    return Math.max(1, this.options.maxPartitionBytes ?? DEFAULT_PARTITION_BYTES);
+  }
+
+  private partitioner(model: InputModel): Partitioner {
+    return new Partitioner(model, { ownerTypes: this.ownerTypes, namedTypes: this.namedTypes, maxBytes: this.maxPartitionBytes() });
+  }
+
+  private recordStats(partitions: number, largest: number, partitionMs: number, totalMs: number, byWorkers = 0): void {
     this.lastStats = {
-      partitions: count,
+      partitions,
+      worker_partitions: byWorkers,
       largest_partition_bytes: largest,
       partition_ms: Math.round(partitionMs * 10) / 10,
-      evaluate_ms: Math.round((performance.now() - t0 - partitionMs) * 10) / 10,
+      evaluate_ms: Math.round((totalMs - partitionMs) * 10) / 10,
       memory_pages: this.memoryPages(),
     };
-    const combined = applicable as Map<string, Set<string>> | null;
-    return {
-      findings,
-      applicable: combined && Object.fromEntries([...combined].map(([pkg, set]) => [pkg, [...set].sort()])),
-    };
+  }
+
+  /** The combined entrypoint (findings and applicability) when the bundle has it, else findings only. */
+  private entrypoint(): string {
+    const combined = this.manifest.evaluation_entrypoint;
+    return combined && this.hasEntrypoint(combined) ? combined : this.manifest.entrypoint;
   }
 
   /**
@@ -246,18 +338,19 @@ export class PolicyEngine {
    */
   private evaluateBytes(model: InputModel, input: ArrayBuffer, params: Record<string, unknown>, owners: ReadonlySet<string> | null): RawEvaluation {
     let result: unknown;
-    let entrypoint: string;
     try {
       this.ensureMemory(input.byteLength, params);
-      // A bundle without the evaluation entrypoint (built before applicability existed) still gives findings.
-      const combined = this.manifest.evaluation_entrypoint;
-      entrypoint = combined && this.hasEntrypoint(combined) ? combined : this.manifest.entrypoint;
-      result = this.policy.evaluate(input, entrypoint);
+      result = this.policy.evaluate(input, this.entrypoint());
     } catch (error) {
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
+    return this.checkOutput(model, result, owners);
+  }
+
+  /** The entrypoint's raw output (from this thread or a worker), checked against the findings and applicability schemas. */
+  private checkOutput(model: InputModel, result: unknown, owners: ReadonlySet<string> | null): RawEvaluation {
     const value = (Array.isArray(result) && result.length === 1 ? (result[0] as { result?: unknown }).result : undefined) as unknown;
-    const both = entrypoint === this.manifest.evaluation_entrypoint;
+    const both = this.entrypoint() === this.manifest.evaluation_entrypoint;
     const raw = both && value && typeof value === "object" ? (value as { findings?: unknown }).findings : value;
     const validate = validator("findings");
     if (!validate(raw)) {
@@ -304,15 +397,49 @@ export class PolicyEngine {
 }
 
 /**
- * The worker-thread hook. Partitions are independent, so a machine with more cores could evaluate
- * them in parallel, one wasm instance per worker thread, and merge the findings exactly as the loop
- * in evaluateRaw does. Not taken here: on the 2-core machine this project is measured on, the pass
- * after load and normalize is a fraction of the wall time, and a worker pays start-up, its own wasm
- * compile and a copy of every partition (docs/benchmarks.md). This is how many workers such a pool
- * would use: every core but the one the main thread keeps for load, normalize and report.
+ * The partitions' answers combined as one evaluation gives them: the findings' union without
+ * duplicates (a finding on a resource copied into two partitions is reported once) and per rule the
+ * union of the addresses each partition examined (each restricted to its own owners by checkOutput).
  */
-export function partitionWorkers(): number {
-  return Math.max(1, availableParallelism() - 1);
+class CombinedEvaluation {
+  private readonly findings: RawFinding[] = [];
+  private readonly seen = new Set<string>();
+  private applicable: Map<string, Set<string>> | null = null;
+
+  add(part: RawEvaluation): void {
+    for (const f of part.findings) {
+      const key = JSON.stringify(f);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.findings.push(f);
+    }
+    if (part.applicable === null) return;
+    this.applicable ??= new Map();
+    for (const [pkg, addresses] of Object.entries(part.applicable)) {
+      let set = this.applicable.get(pkg);
+      if (!set) this.applicable.set(pkg, (set = new Set()));
+      for (const a of addresses) set.add(a);
+    }
+  }
+
+  result(): RawEvaluation {
+    const applicable = this.applicable;
+    return {
+      findings: this.findings,
+      applicable: applicable && Object.fromEntries([...applicable].map(([pkg, set]) => [pkg, [...set].sort()])),
+    };
+  }
+}
+
+/**
+ * Worker threads for evaluateAllInParallel: APPRUNNER_GUARD_WORKERS when set (0: none), else every
+ * core but the one the main thread keeps for rendering partitions (one on a 2-core CI runner), at most 4
+ * (past that the main thread cannot render partitions as fast as workers evaluate them).
+ */
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.APPRUNNER_GUARD_WORKERS;
+  if (set !== undefined && /^\d+$/.test(set.trim())) return Math.min(16, Number(set.trim()));
+  return Math.min(4, Math.max(0, availableParallelism() - 1));
 }
 
 /** A model with more resources than this is evaluated in partitions (below it, one evaluation is cheaper). */

@@ -39,7 +39,7 @@ export interface PartitionOptions {
   ownerTypes: ReadonlySet<string>;
   /** Resource types the compiled policy names somewhere (a superset is safe). */
   namedTypes: (type: string) => boolean;
-  /** Soft bound on the JSON size of one partition; an owner whose reach alone is larger gets a partition of its own. */
+  /** Soft bound on the JSON size of one partition (in characters); an owner whose reach alone is larger gets a partition of its own. */
   maxBytes: number;
 }
 
@@ -73,9 +73,9 @@ interface Group {
  * evaluated and dropped after, so memory holds one partition, not all of them.
  */
 export class Partitioner {
-  /** UTF-8 JSON of `"address":resource` for the partition being built (cleared after each one). */
-  private readonly resourceJson = new Map<string, Buffer>();
-  private readonly roleJson = new Map<string, Buffer>();
+  /** JSON of `"address":resource` for the partition being built (cleared after each one). */
+  private readonly resourceJson = new Map<string, string>();
+  private readonly roleJson = new Map<string, string>();
   private readonly byArn = new Map<string, string[]>();
   private readonly fixedJson: string;
   private readonly addressType: Map<string, string>;
@@ -121,21 +121,33 @@ export class Partitioner {
 
     const reached = new Set<string>();
     let current: Group | null = null;
-    const add = function* (this: Partitioner, reach: Reach, owner: string | null): Generator<Group> {
+    const add = function* (this: Partitioner, reach: Reach, judged: string[]): Generator<Group> {
       if (current && current.bytes + this.bytesOf(reach, current) > options.maxBytes) {
         yield current;
         current = null;
       }
       current ??= { owners: [], resources: new Set(), roles: new Set(), bytes: 0 };
-      if (owner !== null) current.owners.push(owner);
+      current.owners.push(...judged);
       this.merge(current, reach);
     }.bind(this);
 
+    const ownerSet = new Set(owners);
+    const judged = new Set<string>();
     for (const owner of owners) {
+      if (judged.has(owner)) continue;
       const reach = this.reach([owner], true);
+      // Another owner inside this reach (a service's own VPC connector) whose whole reach lies within
+      // it is judged here too: a partition of its own would copy this one again. An owner that
+      // reaches further (a connector shared by many services) keeps its own partition.
+      const here = [owner];
+      for (const other of reach.resources) {
+        if (other === owner || !ownerSet.has(other) || judged.has(other)) continue;
+        if (within(this.reach([other], true), reach)) here.push(other);
+      }
+      for (const o of here) judged.add(o);
       for (const a of reach.resources) reached.add(a);
       for (const r of reach.roles) reached.add(r);
-      yield* add(reach, owner);
+      yield* add(reach, here);
     }
 
     // Residual: what no owner reaches but a rule could select by type (or a role entry of its own).
@@ -151,7 +163,7 @@ export class Partitioner {
       const reach = this.reach([start], false);
       for (const a of reach.resources) reached.add(a);
       for (const r of reach.roles) reached.add(r);
-      yield* add(reach, null);
+      yield* add(reach, []);
     }
     if (current) yield current;
   }
@@ -231,19 +243,19 @@ export class Partitioner {
 
   // ---------------------------------------------------------------- rendering
 
-  private resourceText(address: string): Buffer {
+  private resourceText(address: string): string {
     let text = this.resourceJson.get(address);
     if (text === undefined) {
-      text = Buffer.from(`${JSON.stringify(address)}:${JSON.stringify(own(this.model.resources, address))}`);
+      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.resources, address))}`;
       this.resourceJson.set(address, text);
     }
     return text;
   }
 
-  private roleText(address: string): Buffer {
+  private roleText(address: string): string {
     let text = this.roleJson.get(address);
     if (text === undefined) {
-      text = Buffer.from(`${JSON.stringify(address)}:${JSON.stringify(own(this.model.iam.roles, address))}`);
+      text = `${JSON.stringify(address)}:${JSON.stringify(own(this.model.iam.roles, address))}`;
       this.roleJson.set(address, text);
     }
     return text;
@@ -279,23 +291,17 @@ export class Partitioner {
       if (kept.length > 0) refBy.push(`${JSON.stringify(key)}:${JSON.stringify(kept)}`);
     }
 
-    const pieces: Buffer[] = [Buffer.from(`{"model_version":${JSON.stringify(model.model_version)},"source":${JSON.stringify(model.source)},"resources":{`)];
-    const comma = Buffer.from(",");
-    addresses.forEach((a, i) => {
-      if (i > 0) pieces.push(comma);
-      pieces.push(this.resourceText(a));
-    });
-    pieces.push(Buffer.from(`},"by_type":{${byTypeJson}},"referenced_by":{${refBy.join(",")}},"iam":{"roles":{`));
-    [...group.roles].forEach((r, i) => {
-      if (i > 0) pieces.push(comma);
-      pieces.push(this.roleText(r));
-    });
-    pieces.push(Buffer.from(`}${this.fixedIamJson()}}${this.fixedJson}}`));
-    // A Buffer of its own (never a slice of Node's shared pool): the engine hands its ArrayBuffer to wasm.
-    const out = Buffer.alloc(pieces.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of pieces) at += p.copy(out, at);
-    return out;
+    const json =
+      `{"model_version":${JSON.stringify(model.model_version)},"source":${JSON.stringify(model.source)},"resources":{` +
+      addresses.map((a) => this.resourceText(a)).join(",") +
+      `},"by_type":{${byTypeJson}},"referenced_by":{${refBy.join(",")}},"iam":{"roles":{` +
+      [...group.roles].map((r) => this.roleText(r)).join(",") +
+      `}${this.fixedIamJson()}}${this.fixedJson}}`;
+    // One UTF-8 encoding per partition, into an ArrayBuffer of its own (TextEncoder never returns a
+    // slice of Node's shared Buffer pool): the engine hands that ArrayBuffer to wasm.
+    const bytes = new TextEncoder().encode(json);
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return Buffer.from(whole.buffer, 0, whole.byteLength);
   }
 
   private readonly referrerSets = new Map<string, Set<string>>();
@@ -323,6 +329,13 @@ export class Partitioner {
     }
     return this.fixedIam;
   }
+}
+
+/** Everything `inner` reaches is in `outer`. */
+function within(inner: Reach, outer: Reach): boolean {
+  for (const a of inner.resources) if (!outer.resources.has(a)) return false;
+  for (const r of inner.roles) if (!outer.roles.has(r)) return false;
+  return true;
 }
 
 /** The own property only: a key such as "constructor" must not find Object.prototype's (models parsed from JSON are plain objects). */

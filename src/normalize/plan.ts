@@ -1,8 +1,8 @@
 import { InputError } from "../errors.js";
 import { configAddress, looksLikeResourceType, modulePrefix, splitAddress } from "./address.js";
-import { blockPathsFor, toBlockShape } from "./blocks.js";
+import { blockPathsFor, dropNullsInBlockShape } from "./blocks.js";
 import type { DraftResource } from "./model.js";
-import { MAX_DEPTH, dict, dropNulls, unknownPaths } from "./values.js";
+import { MAX_DEPTH, dict, unknownPaths } from "./values.js";
 import { isObject, type Json } from "../json.js";
 
 interface ConfigResource {
@@ -267,7 +267,7 @@ function draft(
   const mode = res.mode === "data" ? "data" : "managed";
   const type = String(res.type ?? "");
   const blockPaths = blockPathsFor(mode, type);
-  const values = toBlockShape(dropNulls(rawValues, file) as Json, blockPaths);
+  const values = dropNullsInBlockShape(rawValues, blockPaths, file) as Json;
   const config = configs.get(configAddress(address));
   let unknown = unknownPaths(afterUnknown, file);
   const reasons = dict<string>();

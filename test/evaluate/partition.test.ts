@@ -58,12 +58,17 @@ describe("partitioned evaluation gives the findings of a whole-model evaluation"
   let whole: PolicyEngine;
   let single: PolicyEngine;
   let grouped: PolicyEngine;
+  let parallel: PolicyEngine;
   beforeAll(async () => {
     whole = await PolicyEngine.load({ partition: "never" });
     // A 1-byte bound: every owner in a partition of its own (the strictest cut).
     single = await PolicyEngine.load({ partition: "always", maxPartitionBytes: 1 });
     grouped = await PolicyEngine.load({ partition: "always", maxPartitionBytes: 48 * 1024 });
+    // The CLI's path: partitions shared between this thread and a worker thread.
+    parallel = await PolicyEngine.load({ partition: "always", maxPartitionBytes: 8 * 1024 });
+    parallel.startWorkers(1);
   });
+  afterAll(() => parallel.close());
 
   const cases = inputs(scratch);
   test("there are inputs to compare", () => {
@@ -81,7 +86,7 @@ describe("partitioned evaluation gives the findings of a whole-model evaluation"
     vpc_connector_required_tags: ["Owner"],
   };
 
-  test.each(cases.map((c) => [c.slice(c.lastIndexOf("/", c.lastIndexOf("/") - 1) + 1), c]))("%s", (_name, path) => {
+  test.each(cases.map((c) => [c.slice(c.lastIndexOf("/", c.lastIndexOf("/") - 1) + 1), c]))("%s", async (_name, path) => {
     for (const input of loadInputs([path])) {
       const model = normalize(input);
       for (const params of [whole.manifest.params, { ...whole.manifest.params, ...tightened }]) {
@@ -94,6 +99,11 @@ describe("partitioned evaluation gives the findings of a whole-model evaluation"
           expect(digest(got.findings)).toBe(digest(expected.findings));
           expect(sortedApplicable(got.applicable)).toEqual(sortedApplicable(expected.applicable));
         }
+        // In parallel, even the order is that of the one-thread evaluation of the same partitions.
+        const inParallel = await parallel.evaluateAllInParallel(model, params);
+        expect(digest(inParallel.findings)).toBe(digest(expected.findings));
+        expect(sortedApplicable(inParallel.applicable)).toEqual(sortedApplicable(expected.applicable));
+        expect(inParallel).toEqual(parallel.evaluateAll(model, params));
         const services = model.by_type.aws_apprunner_service?.length ?? 0;
         single.evaluateRaw(model, params);
         expect(single.lastStats!.partitions).toBeGreaterThanOrEqual(services);
@@ -171,6 +181,46 @@ describe("what a partition carries", () => {
       expect(m.resources["aws_dynamodb_table.app0001_orders"]).toBeDefined();
       expect(copied.has("aws_dynamodb_table.app0001_orders")).toBe(false);
     }
+  });
+
+  test("an owner whose whole reach lies in another owner's partition is judged there; a shared one keeps its own", () => {
+    const m = model("flat");
+    const both = new Set(["aws_apprunner_service", "aws_apprunner_vpc_connector"]);
+    const connectors = m.by_type.aws_apprunner_vpc_connector ?? [];
+    expect(connectors.length).toBeGreaterThan(10);
+    const judgedIn = (parts: { owners: string[] }[]) => {
+      const where = new Map<string, number>();
+      parts.forEach((p, i) => p.owners.forEach((o) => {
+        expect(where.has(o), `${o} judged twice`).toBe(false);
+        where.set(o, i);
+      }));
+      return where;
+    };
+    const usedBy = (connector: string) => (m.referenced_by[connector] ?? []).filter((a) => a.startsWith("aws_apprunner_service."));
+    // Each service has its own connector: the connector rides along with its service, no partition repeats the service.
+    let parts = [...new Partitioner(m, { ownerTypes: both, namedTypes: named, maxBytes: 1 }).partitions()];
+    let where = judgedIn(parts);
+    for (const c of connectors) {
+      expect(usedBy(c)).toHaveLength(1);
+      expect(where.get(c)).toBe(where.get(usedBy(c)[0]!));
+    }
+    const services = m.by_type.aws_apprunner_service!;
+    expect(parts.filter((p) => p.owners.length > 0)).toHaveLength(services.length);
+
+    // A connector two services share reaches beyond either: it gets a partition of its own with both in it.
+    const [first, second] = connectors as [string, string];
+    const path = "network_configuration.0.egress_configuration.0.vpc_connector_arn";
+    const other = usedBy(second)[0]!;
+    m.resources[other]!.refs[path] = [first];
+    m.referenced_by[first] = [...(m.referenced_by[first] ?? []), other].sort();
+    m.referenced_by[second] = (m.referenced_by[second] ?? []).filter((a) => a !== other);
+    parts = [...new Partitioner(m, { ownerTypes: both, namedTypes: named, maxBytes: 1 }).partitions()];
+    where = judgedIn(parts);
+    const own = parts[where.get(first)!]!;
+    expect(own.owners).toEqual([first]);
+    const held = JSON.parse(own.json.toString()) as InputModel;
+    for (const svc of usedBy(first)) expect(held.resources[svc], svc).toBeDefined();
+    expect([...where.keys()].sort()).toEqual([...connectors, ...services].sort());
   });
 
   test("the types the compiled policy names are found in its string constants", () => {

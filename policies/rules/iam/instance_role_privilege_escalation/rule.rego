@@ -24,7 +24,7 @@ package apprunner_guard.rules.iam.instance_role_privilege_escalation
 
 import data.apprunner_guard.lib
 
-dangerous := [
+dangerous := {
 	"apprunner:updateservice",
 	"iam:attachgrouppolicy",
 	"iam:attachrolepolicy",
@@ -36,7 +36,7 @@ dangerous := [
 	"iam:putuserpolicy",
 	"iam:setdefaultpolicyversion",
 	"iam:updateassumerolepolicy",
-]
+}
 
 findings contains lib.statement_finding(sr, st, concat("", ["can escalate privilege (", concat("; ", sort(rs)), ")"])) if {
 	some sr in lib.service_roles
@@ -49,10 +49,7 @@ findings contains lib.statement_finding(sr, st, concat("", ["can escalate privil
 
 reasons(st, statements) := (((granted_dangerous(st) | pass_role_any(st)) | pass_role_unconditioned(st)) | assume_any(st)) | create_service(st, statements)
 
-granted_dangerous(st) := {concat("", ["allows ", a]) |
-	some a in dangerous
-	lib.grants(st, a)
-}
+granted_dangerous(st) := {concat("", ["allows ", a]) | some a in lib.granted_among(st, dangerous)}
 
 pass_role_any(st) := {"iam:passrole on any resource" | lib.grants_on_any(st, "iam:passrole")}
 
