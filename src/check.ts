@@ -131,6 +131,9 @@ function preparePass(engine: PolicyEngine, inputs: LoadedInput[], options: PassO
   // Waivers the constructs wrote into cdktf output join the config's (after them, so config indexes stay put).
   const config = { ...options.config, waivers: [...options.config.waivers, ...constructWaivers(inputs)] };
   const parameters = { ...engine.manifest.params, ...config.params };
+  // A plan's text is no longer needed once it is loaded (its address lines were found then): dropped
+  // before normalization, the file's text is not held alongside the document and the model at the peak.
+  if (options.releaseRaw) for (const input of inputs) if (input.kind === "terraform-plan" && input.lineOfAddress) input.text = "";
   const models = normalizeAll(inputs);
   const beforeModel = (i: number): InputModel | null => {
     const prior = priorView(inputs[i]!);

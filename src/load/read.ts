@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { addressLines } from "./address-lines.js";
 import { decodeText } from "./decode.js";
 import { checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
 import { attachModules } from "./modules.js";
@@ -56,6 +57,7 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
     text,
     sha256: createHash("sha256").update(buffer).digest("hex"),
     bytes: size,
+    ...(kind === "terraform-plan" ? { lineOfAddress: addressLines(text) } : {}),
   };
 }
 

@@ -12,6 +12,11 @@ export interface LoadedInput {
   sha256: string;
   bytes: number;
   /**
+   * Plans only: the line of each resource's first "address" in the text (src/load/address-lines.ts),
+   * found at load so that the text can be dropped before normalization.
+   */
+  lineOfAddress?: (address: string) => number | null;
+  /**
    * A folder of *.tf.json files is one Terraform module, so its files are checked together (a policy
    * in one file reaches a role in another). Each part keeps its own path and text for report locations.
    */

@@ -31,7 +31,7 @@ export function normalizeAll(inputs: LoadedInput[]): InputModel[] {
 function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack: CrossStackFacts | null } {
   const tfjson =
     input.kind === "terraform-plan" ? null : readTerraformJsonModule(input.parts ?? [{ path: input.path, document: input.document, text: input.text }], input.modules);
-  const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text);
+  const drafts = tfjson ? tfjson.drafts : readPlan(input.document, input.path, input.text, input.lineOfAddress);
   const sourceValues = !tfjson && input.source ? graftSourceValues(drafts, input.source, input.document) : null;
 
   const resources = new Map<string, DraftResource>();

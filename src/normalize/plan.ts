@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { addressLines } from "../load/address-lines.js";
 import { configAddress, looksLikeResourceType, modulePrefix, splitAddress } from "./address.js";
 import { blockPathsFor, dropNullsInBlockShape } from "./blocks.js";
 import type { DraftResource } from "./model.js";
@@ -29,7 +30,7 @@ interface ModuleScope {
  * resource_changes is authoritative (actions, after, after_unknown); planned_values and prior_state
  * add what it lacks (older plans, data sources read during planning).
  */
-export function readPlan(plan: Json, file: string, text: string): DraftResource[] {
+export function readPlan(plan: Json, file: string, text: string, lineOfAddress: (address: string) => number | null = addressLines(text)): DraftResource[] {
   const configs = new Map<string, ConfigResource>();
   const scopes = new Map<string, ModuleScope>();
   const configuration = plan.configuration as Json | undefined;
@@ -37,7 +38,7 @@ export function readPlan(plan: Json, file: string, text: string): DraftResource[
     indexModule(configuration.root_module as Json | undefined, "", null, configs, scopes, file);
   }
 
-  const lines = addressLines(text);
+  const lines = lineOfAddress;
   const drafts = new Map<string, DraftResource>();
   /** Resources the plan destroys: prior state must not bring them back. */
   const removed = new Set<string>();
@@ -569,33 +570,4 @@ function walkModules(module: Json | undefined, visit: (resource: Json) => void):
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-/**
- * Line of the first `"address": "<addr>"` per resource: one regex pass over the text. Terraform prints
- * plans on one line, so the newline search must only ever move forward (searching from each match
- * to the end of a one-line file made this quadratic).
- */
-/**
- * The line of each resource's first `"address"` in the text. `terraform show -json` writes one line,
- * where every address is on line 1: that needs no scan of a text of hundreds of megabytes.
- */
-function addressLines(text: string): (address: string) => number | null {
-  // No text (a view built in memory, as the prior state's is): no lines.
-  if (text === "") return () => null;
-  const firstNewline = text.indexOf("\n");
-  if (firstNewline === -1 || text.slice(firstNewline).trim() === "") return () => 1;
-  const lines = new Map<string, number>();
-  const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-  let line = 1;
-  let nextNewline = text.indexOf("\n");
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    while (nextNewline !== -1 && nextNewline < m.index) {
-      line++;
-      nextNewline = text.indexOf("\n", nextNewline + 1);
-    }
-    const address = JSON.parse(`"${m[1]}"`) as string;
-    if (!lines.has(address)) lines.set(address, line);
-  }
-  return (address) => lines.get(address) ?? null;
 }

@@ -50,7 +50,8 @@ export function priorView(input: LoadedInput): LoadedInput | null {
     planned_values: { root_module: { resources } },
     ...(prior ? { prior_state: prior } : {}),
   };
-  return { ...input, document, text: "", parts: undefined };
+  // No text, so no lines: a line of the plan's text would point at the new value, not at the state.
+  return { ...input, document, text: "", parts: undefined, lineOfAddress: undefined };
 }
 
 function walk(module: Json | undefined, visit: (resource: Json) => void): void {
