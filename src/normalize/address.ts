@@ -16,27 +16,28 @@ export function modulePrefix(address: string): string {
 
 /** Splits on dots that are not inside index brackets. */
 export function splitAddress(address: string): string[] {
+  // Most addresses have no index at all (a plain split; this runs for every reference of every resource).
+  if (address.indexOf("[") === -1 && address.indexOf("]") === -1 && address.indexOf('"') === -1) return address.split(".");
   const parts: string[] = [];
-  let current = "";
+  let start = 0;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < address.length; i++) {
     const c = address[i]!;
     if (inString) {
-      current += c;
-      if (c === "\\") current += address[++i] ?? "";
+      if (c === "\\") i++;
       else if (c === '"') inString = false;
       continue;
     }
     if (c === '"') inString = true;
     else if (c === "[") depth++;
     else if (c === "]") depth--;
-    if (c === "." && depth === 0) {
-      parts.push(current);
-      current = "";
-    } else current += c;
+    else if (c === "." && depth === 0) {
+      parts.push(address.slice(start, i));
+      start = i + 1;
+    }
   }
-  parts.push(current);
+  parts.push(address.slice(start));
   return parts;
 }
 

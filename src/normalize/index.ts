@@ -94,19 +94,30 @@ function linkLiteralArns(resources: Map<string, DraftResource>): void {
   if (byArn.size === 0) return;
   const lookup = (value: string) => byArn.get(value) ?? byArn.get(value.split(":").slice(0, 7).join(":"));
   for (const d of resources.values()) {
-    const visit = (value: unknown, path: string, listPath: string | null): void => {
-      if (typeof value === "string") {
-        if (!value.startsWith("arn:")) return;
-        const target = lookup(value);
-        if (target && target !== d.address && path !== "arn") addRef(d, listPath ?? path, target);
-      } else if (Array.isArray(value)) {
+    // A value's path is built only for a string that may be an ARN and for containers (most leaves are
+    // neither, and this visits every value of every resource).
+    const found = (value: string, path: string, listPath: string | null): void => {
+      const target = lookup(value);
+      if (target && target !== d.address && path !== "arn") addRef(d, listPath ?? path, target);
+    };
+    const visit = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) {
         const scalars = value.every((v) => typeof v !== "object");
-        value.forEach((v, i) => visit(v, `${path}.${i}`, scalars ? path : null));
+        value.forEach((v, i) => {
+          if (typeof v === "string") {
+            if (v.startsWith("arn:")) found(v, `${path}.${i}`, scalars ? path : null);
+          } else if (v && typeof v === "object") visit(v, `${path}.${i}`);
+        });
       } else if (value && typeof value === "object") {
-        for (const [k, v] of Object.entries(value)) visit(v, path === "" ? k : `${path}.${k}`, null);
+        for (const k of Object.keys(value)) {
+          const v = (value as Record<string, unknown>)[k];
+          if (typeof v === "string") {
+            if (v.startsWith("arn:")) found(v, path === "" ? k : `${path}.${k}`, null);
+          } else if (v && typeof v === "object") visit(v, path === "" ? k : `${path}.${k}`);
+        }
       }
     };
-    visit(d.values, "", null);
+    visit(d.values, "");
   }
 }
 

@@ -511,7 +511,10 @@ class ReferenceResolver {
     depth: number,
   ): { config: string; index: string | null } | null {
     const raw = splitAddress(reference);
-    const parts = raw.map((p) => p.replace(/\[.*$/, ""));
+    const parts = raw.map((p) => {
+      const open = p.indexOf("[");
+      return open === -1 ? p : p.slice(0, open);
+    });
     const head = parts[0];
     const qualify = (local: string) => (scope === "" ? local : `${scope}.${local}`);
     const indexOf = (part: string | undefined) => {
