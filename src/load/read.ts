@@ -37,8 +37,7 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
   if (size > opts.maxBytes) {
     throw new InputError(path, `file is ${size} bytes, above the limit of ${opts.maxBytes} bytes (raise it with --max-bytes)`);
   }
-  const buffer = readOrFail(path);
-  const text = decodeText(path, buffer);
+  const { text, sha256 } = readText(path);
   if (text.trim() === "") throw new InputError(path, `file is empty; expected JSON from "terraform show -json" or cdktf synth`);
   const parsed = parseJsonText(path, text);
   // Depth first: recognise() and everything after it may recurse into the document.
@@ -55,7 +54,7 @@ export function loadFile(path: string, opts: LoadOptions, expectedStack?: string
     stack,
     document: document as Record<string, unknown>,
     text,
-    sha256: createHash("sha256").update(buffer).digest("hex"),
+    sha256,
     bytes: size,
     ...(kind === "terraform-plan" ? { lineOfAddress: addressLines(text) } : {}),
   };
@@ -79,6 +78,13 @@ export function loadStackDocument(path: string, stack: string, document: Record<
 }
 
 /** A path that is a directory where a file is expected, unreadable, ...: the user's input, so exit 2. */
+/** The file's text and the sha256 of its bytes; the bytes themselves are garbage on return, before the parse (the load's memory peak). */
+function readText(path: string): { text: string; sha256: string } {
+  const buffer = readOrFail(path);
+  const sha256 = createHash("sha256").update(buffer).digest("hex");
+  return { text: decodeText(path, buffer), sha256 };
+}
+
 function readOrFail(path: string): Buffer {
   try {
     return readFileSync(path);
