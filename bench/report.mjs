@@ -57,8 +57,8 @@ export function renderMarkdown(results, notes = "") {
   L.push("");
   L.push("- **Inputs**: `bench/generate.mjs`, seeded, writes `terraform show -json` plans (format 1.2, one line as Terraform prints it: planned_values, resource_changes with after / after_unknown / after_sensitive, prior_state, configuration with expressions.references and module_calls) in three shapes; about 55 % of the services are compliant, the rest break one or two rules each:");
   for (const s of shapes) L.push(`  - ${SHAPE_TEXT[s] ?? s}.`);
-  L.push("- **First runs only**: every figure is a fresh process with no warm-up, as a CI job runs it. On each file the tools run in turn (parse, ours, whole model, opa; again; again), so they meet the same load; each figure is the minimum wall time of the runs, the minimum CPU time (user + sys) separately, and the largest peak RSS (`/usr/bin/time -f \"%M %U %S\"`). CPU time is the reading least disturbed by the other sessions on the machine.");
-  L.push("- **ours: CLI**: `node bin/apprunner-guard.js check plan.json --format json`, Node start-up and policy load included. **ours, whole model**: the same with `APPRUNNER_GUARD_PARTITION=never`.");
+  L.push("- **First runs only**: every figure is a fresh process with no warm-up, as a CI job runs it. On each file the tools run in turn (parse, ours, one thread, whole model, opa; again; again), so they meet the same load; each figure is the minimum wall time of the runs, the minimum CPU time (user + sys) separately, and the largest peak RSS (`/usr/bin/time -f \"%M %U %S\"`). CPU time is the reading least disturbed by the other sessions on the machine.");
+  L.push("- **ours: CLI**: `node bin/apprunner-guard.js check plan.json --format json`, Node start-up and policy load included; on this machine one worker thread evaluates partitions beside the main thread. **ours, one thread**: the same with `APPRUNNER_GUARD_WORKERS=0`. **ours, whole model**: the same with `APPRUNNER_GUARD_PARTITION=never` (one evaluation of the whole model, the evaluation as it was before partitioning, with today's Rego).");
   L.push("- **node + JSON.parse**: `node -e 'JSON.parse(fs.readFileSync(f, \"utf8\"))'`: the floor for any Node tool that reads the file.");
   L.push("- **native opa eval**: the same Rego (policies/, tests excluded), the same parameters and the input model our normalizer wrote (so OPA skips normalize): `opa eval -d policies --data params.json -i model.json data.apprunner_guard.main.findings`.");
   L.push("- **Checkov**: `checkov -f plan.json --framework terraform_plan --skip-download` with its own (different, larger) rule set: what users run today, not the same rules; once per size, only where it finishes within 10 minutes.");
@@ -114,25 +114,25 @@ export function renderMarkdown(results, notes = "") {
     L.push("");
     L.push("Wall time (CPU time in brackets), minimum of the runs:");
     L.push("");
-    L.push("| services | resources | plan | node + JSON.parse | **ours: CLI** | ours / parse | ours, whole model | native opa eval | opa / ours | Checkov | findings (ours / opa) | load before |");
-    L.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    L.push("| services | resources | plan | node + JSON.parse | **ours: CLI** | ours / parse | ours, one thread | ours, whole model | native opa eval | opa / ours | Checkov | findings (ours / opa) | load before |");
+    L.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const r of rows) {
       if (r.skipped) {
-        L.push(`| ${r.services.toLocaleString("en")} | ${r.resources?.toLocaleString("en") ?? "–"} | ${r.plan_bytes ? `${(r.plan_bytes / 1e6).toFixed(0)} MB` : "–"} | skipped: ${r.skipped} | | | | | | | | |`);
+        L.push(`| ${r.services.toLocaleString("en")} | ${r.resources?.toLocaleString("en") ?? "–"} | ${r.plan_bytes ? `${(r.plan_bytes / 1e6).toFixed(0)} MB` : "–"} | skipped: ${r.skipped} | | | | | | | | | |`);
         continue;
       }
       const cell = (m) => (m?.error ? `failed (${m.error.slice(0, 60)})` : `${fmtMs(ms(m))}${cpu(m) ? ` (${fmtMs(cpu(m))})` : ""}`);
       L.push(
-        `| ${r.services.toLocaleString("en")} | ${r.resources.toLocaleString("en")} | ${(r.plan_bytes / 1e6).toFixed(1)} MB | ${cell(r.parse_cli)} | **${cell(r.ours_cli)}** | ${fmtX(ratio(ms(r.ours_cli), ms(r.parse_cli)))} (${fmtX(ratio(cpu(r.ours_cli), cpu(r.parse_cli)))}) | ${r.ours_whole ? cell(r.ours_whole) : "–"} | ${cell(r.opa_eval)} | ${fmtX(ratio(ms(r.opa_eval), ms(r.ours_cli)))} | ${r.checkov ? cell(r.checkov) : "–"} | ${r.ours_cli?.findings ?? "–"} / ${r.opa_eval?.findings ?? "–"} | ${r.load_before} |`,
+        `| ${r.services.toLocaleString("en")} | ${r.resources.toLocaleString("en")} | ${(r.plan_bytes / 1e6).toFixed(1)} MB | ${cell(r.parse_cli)} | **${cell(r.ours_cli)}** | ${fmtX(ratio(ms(r.ours_cli), ms(r.parse_cli)))} (${fmtX(ratio(cpu(r.ours_cli), cpu(r.parse_cli)))}) | ${r.ours_one_thread ? cell(r.ours_one_thread) : "–"} | ${r.ours_whole ? cell(r.ours_whole) : "–"} | ${cell(r.opa_eval)} | ${fmtX(ratio(ms(r.opa_eval), ms(r.ours_cli)))} | ${r.checkov ? cell(r.checkov) : "–"} | ${r.ours_cli?.findings ?? "–"} / ${r.opa_eval?.findings ?? "–"} | ${r.load_before} |`,
       );
     }
     L.push("");
     L.push("Peak RSS (largest of the runs):");
     L.push("");
-    L.push("| services | limit 4× file + 150 MB | node + JSON.parse | **ours: CLI** | ours, whole model | native opa eval | Checkov |");
-    L.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    L.push("| services | limit 4× file + 150 MB | node + JSON.parse | **ours: CLI** | ours, one thread | ours, whole model | native opa eval | Checkov |");
+    L.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of rows.filter((x) => !x.skipped)) {
-      L.push(`| ${r.services.toLocaleString("en")} | ${fmtMb(rssLimit(r))} | ${fmtMb(r.parse_cli?.rss_mb)} | **${fmtMb(r.ours_cli?.rss_mb)}** | ${fmtMb(r.ours_whole?.rss_mb)} | ${fmtMb(r.opa_eval?.rss_mb)} | ${fmtMb(r.checkov?.rss_mb)} |`);
+      L.push(`| ${r.services.toLocaleString("en")} | ${fmtMb(rssLimit(r))} | ${fmtMb(r.parse_cli?.rss_mb)} | **${fmtMb(r.ours_cli?.rss_mb)}** | ${fmtMb(r.ours_one_thread?.rss_mb)} | ${fmtMb(r.ours_whole?.rss_mb)} | ${fmtMb(r.opa_eval?.rss_mb)} | ${fmtMb(r.checkov?.rss_mb)} |`);
     }
     L.push("");
     L.push("Stage split in process (first runs, minimum of each stage):");

@@ -227,6 +227,7 @@ for (const shape of SHAPES) {
       { key: "ours_cli", label: "ours: CLI", cmd: "node", args: cli, options: { count: (r) => r.findings.length } },
     ];
     if (n <= 3000) {
+      specs.push({ key: "ours_one_thread", label: "ours: CLI, one thread (APPRUNNER_GUARD_WORKERS=0)", cmd: "node", args: cli, options: { env: { APPRUNNER_GUARD_WORKERS: "0" }, count: (r) => r.findings.length } });
       specs.push({ key: "ours_whole", label: "ours: CLI, whole model (APPRUNNER_GUARD_PARTITION=never)", cmd: "node", args: cli, options: { env: { APPRUNNER_GUARD_PARTITION: "never" }, count: (r) => r.findings.length } });
     }
     if (existsSync(model)) {

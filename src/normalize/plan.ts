@@ -510,11 +510,7 @@ class ReferenceResolver {
     out: Set<string>,
     depth: number,
   ): { config: string; index: string | null } | null {
-    const raw = splitAddress(reference);
-    const parts = raw.map((p) => {
-      const open = p.indexOf("[");
-      return open === -1 ? p : p.slice(0, open);
-    });
+    const { raw, parts } = this.split(reference);
     const head = parts[0];
     const qualify = (local: string) => (scope === "" ? local : `${scope}.${local}`);
     const indexOf = (part: string | undefined) => {
@@ -540,6 +536,23 @@ class ReferenceResolver {
     }
     return null;
   }
+
+  /** A reference's parts, with and without their index brackets: read once per distinct reference (most recur). */
+  private split(reference: string): { raw: string[]; parts: string[] } {
+    let split = this.splits.get(reference);
+    if (!split) {
+      const raw = splitAddress(reference);
+      const parts = raw.map((p) => {
+        const open = p.indexOf("[");
+        return open === -1 ? p : p.slice(0, open);
+      });
+      split = { raw, parts };
+      this.splits.set(reference, split);
+    }
+    return split;
+  }
+
+  private readonly splits = new Map<string, { raw: string[]; parts: string[] }>();
 
   private addTargets(configKey: string, moduleInstance: string, indexes: string[] | null, out: Set<string>): void {
     const candidates = this.byConfig.get(configKey);
