@@ -8,7 +8,7 @@ import { EngineError, errorMessage } from "../errors.js";
 import type { InputModel } from "../normalize/index.js";
 import { policyDistDir } from "../paths.js";
 import { describeFirstError, validator } from "../schemas/ajv.js";
-import { namedTypesOf, Partitioner } from "./partition.js";
+import { namedTypesOf, Partitioner, type ModelPartition } from "./partition.js";
 import { EvaluationPool } from "./worker-pool.js";
 import { loadManifest, type RuleInfo, type RuleManifest } from "./rules.js";
 import { type Severity, severityRank } from "../severity.js";
@@ -208,37 +208,40 @@ export class PolicyEngine {
    */
   private evaluateRawAll(model: InputModel, params: Record<string, unknown>): RawEvaluation {
     const t0 = performance.now();
-    let partitionMs = 0;
+    const tally: PartitionTally = { count: 0, largest: 0, renderMs: 0, byWorkers: 0 };
     const combined = new CombinedEvaluation();
-    let count = 0;
-    let largest = 0;
     try {
       this.policy.setData({ apprunner_guard: { params } });
       if (!this.partitioned(model)) {
         const text = new TextEncoder().encode(JSON.stringify(model));
-        largest = text.byteLength;
-        count = 1;
-        partitionMs = performance.now() - t0;
+        Object.assign(tally, { count: 1, largest: text.byteLength, renderMs: performance.now() - t0 });
         combined.add(this.evaluateBytes(model, text.buffer as ArrayBuffer, params, null));
       } else {
         // One instance for every partition, sized up front for a partition at the bound (the largest
         // they get unless one service alone reaches more; then it is re-created once, larger).
         this.ensureMemory(this.maxPartitionBytes(), params);
-        let t = performance.now();
-        for (const part of this.partitioner(model).partitions()) {
-          partitionMs += performance.now() - t;
-          count++;
-          largest = Math.max(largest, part.json.length);
+        for (const part of this.measuredPartitions(model, tally)) {
           combined.add(this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, new Set(part.owners)));
-          t = performance.now();
         }
       }
     } catch (error) {
       if (error instanceof EngineError) throw error;
       throw new EngineError(`policy evaluation failed on ${model.source.path}: ${errorMessage(error)}`, { cause: error });
     }
-    this.recordStats(count, largest, partitionMs, performance.now() - t0);
+    this.recordStats(tally, performance.now() - t0);
     return combined.result();
+  }
+
+  /** The model's partitions, one at a time, counted, with the time spent planning and rendering them. */
+  private *measuredPartitions(model: InputModel, tally: PartitionTally): Generator<ModelPartition> {
+    let t = performance.now();
+    for (const part of this.partitioner(model).partitions()) {
+      tally.renderMs += performance.now() - t;
+      tally.count++;
+      tally.largest = Math.max(tally.largest, part.json.length);
+      yield part;
+      t = performance.now();
+    }
   }
 
   /**
@@ -248,10 +251,7 @@ export class PolicyEngine {
    */
   private async evaluatePartitionsInParallel(model: InputModel, params: Record<string, unknown>, pool: EvaluationPool): Promise<RawEvaluation> {
     const t0 = performance.now();
-    let partitionMs = 0;
-    let count = 0;
-    let largest = 0;
-    let byWorkers = 0;
+    const tally: PartitionTally = { count: 0, largest: 0, renderMs: 0, byWorkers: 0 };
     const answers: Promise<RawEvaluation>[] = [];
     const request = {
       entrypoint: this.entrypoint(),
@@ -262,11 +262,7 @@ export class PolicyEngine {
     try {
       this.policy.setData({ apprunner_guard: { params } });
       this.ensureMemory(this.maxPartitionBytes(), params);
-      let t = performance.now();
-      for (const part of this.partitioner(model).partitions()) {
-        partitionMs += performance.now() - t;
-        count++;
-        largest = Math.max(largest, part.json.length);
+      for (const part of this.measuredPartitions(model, tally)) {
         const owners = new Set(part.owners);
         const local = (): RawEvaluation => this.evaluateBytes(model, part.json.buffer as ArrayBuffer, params, owners);
         const worker = pool.idleWorker();
@@ -275,7 +271,7 @@ export class PolicyEngine {
           answers.push(
             pool.evaluate(worker, part.json, { ...request, pages }).then(
               (raw) => {
-                byWorkers++;
+                tally.byWorkers++;
                 return this.checkOutput(model, raw, owners);
               },
               // Whatever went wrong in the worker, this thread gives the answer (or the real error).
@@ -287,11 +283,10 @@ export class PolicyEngine {
         }
         // Lets the workers' answers in, so their slots free up while this thread keeps rendering.
         await new Promise((resolve) => setImmediate(resolve));
-        t = performance.now();
       }
       const combined = new CombinedEvaluation();
       for (const answer of await Promise.all(answers)) combined.add(answer);
-      this.recordStats(count, largest, partitionMs, performance.now() - t0, byWorkers);
+      this.recordStats(tally, performance.now() - t0);
       return combined.result();
     } catch (error) {
       // Answers still in flight are settled (and ignored) rather than left as unhandled rejections.
@@ -314,13 +309,13 @@ export class PolicyEngine {
     return new Partitioner(model, { ownerTypes: this.ownerTypes, namedTypes: this.namedTypes, maxBytes: this.maxPartitionBytes() });
   }
 
-  private recordStats(partitions: number, largest: number, partitionMs: number, totalMs: number, byWorkers = 0): void {
+  private recordStats(tally: PartitionTally, totalMs: number): void {
     this.lastStats = {
-      partitions,
-      worker_partitions: byWorkers,
-      largest_partition_bytes: largest,
-      partition_ms: Math.round(partitionMs * 10) / 10,
-      evaluate_ms: Math.round((totalMs - partitionMs) * 10) / 10,
+      partitions: tally.count,
+      worker_partitions: tally.byWorkers,
+      largest_partition_bytes: tally.largest,
+      partition_ms: Math.round(tally.renderMs * 10) / 10,
+      evaluate_ms: Math.round((totalMs - tally.renderMs) * 10) / 10,
       memory_pages: this.memoryPages(),
     };
   }
@@ -394,6 +389,16 @@ export class PolicyEngine {
   private memoryPages(): number {
     return ((this.policy as unknown as WithMemory).mem?.buffer.byteLength ?? 0) / WASM_PAGE;
   }
+}
+
+/** What an evaluation did with its partitions (lastStats). */
+interface PartitionTally {
+  count: number;
+  largest: number;
+  /** Planning and rendering the partitions on the calling thread (ms). */
+  renderMs: number;
+  /** Partitions a worker thread answered. */
+  byWorkers: number;
 }
 
 /**
