@@ -49,6 +49,7 @@ export function scanDuplicateKeys(text: string, options: { topLevelOnly?: boolea
   let pendingKey: string | null = null;
   let pendingLine = 0;
   let current: TopLevelEntry | null = null;
+  const strings = new StringSkipper(text);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x0a) {
@@ -57,14 +58,8 @@ export function scanDuplicateKeys(text: string, options: { topLevelOnly?: boolea
     }
     if (c === 0x22) {
       const start = i;
-      let escaped = false;
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) {
-          escaped = true;
-          i++;
-        } else if (s === 0x22) break;
-      }
+      i = strings.end(i);
+      const escaped = strings.escaped;
       const frame = frames[frames.length - 1];
       if (!frame || frame.keys === null) continue;
       let next = i + 1;
@@ -127,18 +122,13 @@ export function scanTopLevel(text: string, maxDepth: number): { depthExceededAt:
   const topLevel: DuplicateKey[] = [];
   const keys = new Set<string>();
   let depth = 0;
+  const strings = new StringSkipper(text);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const start = i;
-      let escaped = false;
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) {
-          escaped = true;
-          i++;
-        } else if (s === 0x22) break;
-      }
+      i = strings.end(i);
+      const escaped = strings.escaped;
       if (depth !== 1) continue;
       let next = i + 1;
       while (next < text.length && isSpace(text.charCodeAt(next))) next++;
@@ -153,6 +143,42 @@ export function scanTopLevel(text: string, maxDepth: number): { depthExceededAt:
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return { depthExceededAt: -1, topLevel };
+}
+
+/**
+ * Skips the strings of a JSON text that JSON.parse accepted. Most of a plan's characters are inside
+ * strings, and most strings hold no backslash: the closing quote is then the next quote, found with
+ * indexOf instead of a loop over every character. One forward-only cursor over the backslashes tells
+ * whether a string holds any (then it is walked character by character, escapes included).
+ */
+export class StringSkipper {
+  /** Whether the string last skipped by end() holds an escape. */
+  escaped = false;
+  private nextBackslash: number;
+
+  constructor(private readonly text: string) {
+    this.nextBackslash = text.indexOf("\\");
+  }
+
+  /** The index of the closing quote of the string whose opening quote is at `open`. */
+  end(open: number): number {
+    const text = this.text;
+    if (this.nextBackslash !== -1 && this.nextBackslash <= open) this.nextBackslash = text.indexOf("\\", open + 1);
+    const close = text.indexOf('"', open + 1);
+    if (close === -1) return text.length;
+    if (this.nextBackslash === -1 || this.nextBackslash > close) {
+      this.escaped = false;
+      return close;
+    }
+    this.escaped = true;
+    let i = open + 1;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5c) i++;
+      else if (c === 0x22) break;
+    }
+    return i;
+  }
 }
 
 function lineAt(text: string, offset: number): number {

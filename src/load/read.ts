@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { addressLines } from "./address-lines.js";
 import { decodeText } from "./decode.js";
-import { checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
+import { StringSkipper, checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
 import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
@@ -115,16 +115,11 @@ function depthError(path: string, at: number): InputError {
 /** Index of the first bracket that opens level limit+1, or -1. One pass over the text, strings skipped. */
 function depthExceededAt(text: string, limit: number): number {
   let depth = 0;
+  const strings = new StringSkipper(text);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // skip a string: the text is valid JSON, so it ends at the next unescaped quote
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) i++;
-        else if (s === 0x22) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) i = strings.end(i);
+    else if (c === 0x5b || c === 0x7b) {
       if (++depth > limit) return i;
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
