@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { hideBin } from "yargs/helpers";
-import { main } from "../dist/src/cli/main.js";
+// The CLI runs from one bundled file (scripts/build-cli.mjs).
+const { main, hideBin } = await import("../dist/cli.mjs");
 
 process.exitCode = await main(hideBin(process.argv));

@@ -34,14 +34,15 @@ function newest(dir: string): number {
 }
 
 /**
- * The binary runs dist/: rebuild it (tsc, then the cdktn flavour of the constructs) when it is missing
+ * The binary runs dist/cli.mjs: rebuild it (tsc, the cdktn flavour of the constructs, the CLI bundle) when it is missing
  * or older than src/ or modules/ (`npm test` builds it first anyway).
  */
 export function ensureBuilt(): void {
-  const entry = join(repoRoot, "dist", "src", "cli", "main.js");
+  const entry = join(repoRoot, "dist", "cli.mjs");
   const flavour = join(repoRoot, "dist", "cdktn", "modules", "index.js");
   const sources = Math.max(newest(join(repoRoot, "src")), newest(join(repoRoot, "modules")));
   if (existsSync(entry) && existsSync(flavour) && Math.min(statSync(entry).mtimeMs, statSync(flavour).mtimeMs) >= sources) return;
   execFileSync(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: repoRoot, stdio: "inherit" });
   execFileSync(process.execPath, [join(repoRoot, "scripts", "build-flavours.mjs")], { cwd: repoRoot, stdio: "inherit" });
+  execFileSync(process.execPath, [join(repoRoot, "scripts", "build-cli.mjs")], { cwd: repoRoot, stdio: "inherit" });
 }
