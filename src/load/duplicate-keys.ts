@@ -151,7 +151,7 @@ export function scanTopLevel(text: string, maxDepth: number): { depthExceededAt:
  * indexOf instead of a loop over every character. One forward-only cursor over the backslashes tells
  * whether a string holds any (then it is walked character by character, escapes included).
  */
-export class StringSkipper {
+class StringSkipper {
   /** Whether the string last skipped by end() holds an escape. */
   escaped = false;
   private nextBackslash: number;

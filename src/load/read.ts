@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { addressLines } from "./address-lines.js";
 import { decodeText } from "./decode.js";
-import { StringSkipper, checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
+import { checkDuplicateKeys, scanTopLevel } from "./duplicate-keys.js";
 import { attachModules } from "./modules.js";
 import { recognise } from "./recognise.js";
 import { DEFAULT_MAX_BYTES, type LoadOptions, type LoadedInput } from "./types.js";
@@ -103,27 +103,13 @@ export const MAX_JSON_DEPTH = 512;
 
 function parseJson(path: string, text: string): unknown {
   const document = parseJsonText(path, text);
-  const at = depthExceededAt(text, MAX_JSON_DEPTH);
+  const at = scanTopLevel(text, MAX_JSON_DEPTH).depthExceededAt;
   if (at >= 0) throw depthError(path, at);
   return document;
 }
 
 function depthError(path: string, at: number): InputError {
   return new InputError(path, `JSON nesting is deeper than ${MAX_JSON_DEPTH} levels (at character ${at}); expected a Terraform plan or cdktf stack, which nest far less`);
-}
-
-/** Index of the first bracket that opens level limit+1, or -1. One pass over the text, strings skipped. */
-function depthExceededAt(text: string, limit: number): number {
-  let depth = 0;
-  const strings = new StringSkipper(text);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) i = strings.end(i);
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return -1;
 }
 
 function parseJsonText(path: string, text: string): unknown {
