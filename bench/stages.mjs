@@ -32,6 +32,7 @@ const { buildReport } = await import(dist("report/build.js"));
 const { renderers } = await import(dist("report/index.js"));
 const { loadConfig } = await import(dist("load/config.js"));
 const { addressLines } = await import(dist("load/address-lines.js"));
+const { collectGarbage } = await import(dist("check.js"));
 const engine = await PolicyEngine.load({ distDir: join(root, "policies", "dist") });
 // As the CLI does (src/check.ts): worker threads boot while a large input is read.
 if (statSync(file).size >= 4 * 1024 * 1024) engine.startWorkers();
@@ -53,6 +54,10 @@ const input = { kind, path: file, stack, document, text, sha256: "", bytes, line
 // collector can free them (what the stage measures), though never read again.
 // eslint-disable-next-line no-useless-assignment
 if (kind === "terraform-plan") input.text = text = "";
+// The CLI's full collections where the text and the document die (src/check.ts, collectBetweenStages):
+// the first is counted in normalize, the second in evaluate, where the CLI pays them.
+const large = bytes >= 4 * 1024 * 1024;
+if (large) collectGarbage();
 const model = normalize(input);
 // eslint-disable-next-line no-useless-assignment
 input.text = text = "";
@@ -60,6 +65,7 @@ input.text = text = "";
 input.document = document = {};
 const t3 = now();
 const rssAfterNormalize = Math.round(process.resourceUsage().maxRSS / 1024);
+if (large) collectGarbage();
 const { findings } = await engine.evaluateAllInParallel(model, parameters);
 const t4 = now();
 const report = buildReport({ checked: [{ input, model, findings }], manifest: engine.manifest, wasmSha256: engine.wasmSha256, config, parameters, failOn: "high", now: new Date() });

@@ -43,15 +43,29 @@ export function dropNulls(value: unknown, file: string, depth = 0): unknown {
 /** Dotted paths of the `true` leaves of a plan's after_unknown tree. */
 export function unknownPaths(tree: unknown, file: string): string[] {
   const out: string[] = [];
-  const walk = (node: unknown, path: string, depth: number) => {
-    if (depth > MAX_DEPTH) throw new InputError(file, `after_unknown nesting deeper than ${MAX_DEPTH} levels`);
-    if (node === true) {
-      if (path !== "") out.push(path);
-    } else if (Array.isArray(node)) node.forEach((v, i) => walk(v, path === "" ? String(i) : `${path}.${i}`, depth + 1));
-    else if (node && typeof node === "object") {
-      for (const [k, v] of Object.entries(node)) walk(v, path === "" ? k : `${path}.${k}`, depth + 1);
+  // A child's path is built only when the child is `true` or a container: most leaves are `false`.
+  const walk = (node: object, path: string, depth: number) => {
+    // A leaf counts as one level deeper than its container, as when every leaf was walked.
+    const keys = Array.isArray(node) ? null : Object.keys(node);
+    if (depth > MAX_DEPTH || (depth === MAX_DEPTH && (keys ? keys.length : (node as unknown[]).length) > 0)) {
+      throw new InputError(file, `after_unknown nesting deeper than ${MAX_DEPTH} levels`);
+    }
+    const prefix = path === "" ? "" : `${path}.`;
+    if (keys === null) {
+      const list = node as unknown[];
+      for (let i = 0; i < list.length; i++) {
+        const v: unknown = list[i];
+        if (v === true) out.push(`${prefix}${i}`);
+        else if (v !== null && typeof v === "object") walk(v, `${prefix}${i}`, depth + 1);
+      }
+    } else {
+      for (const k of keys) {
+        const v: unknown = (node as Record<string, unknown>)[k];
+        if (v === true) out.push(`${prefix}${k}`);
+        else if (v !== null && typeof v === "object") walk(v, `${prefix}${k}`, depth + 1);
+      }
     }
   };
-  walk(tree, "", 0);
+  if (tree !== null && typeof tree === "object") walk(tree, "", 0);
   return out;
 }
