@@ -38,24 +38,31 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
   for (const d of drafts.sort((a, b) => compare(a.address, b.address))) resources.set(d.address, d);
   linkLiteralArns(resources);
 
-  const byType = dict<string[]>();
-  const referencedBy = dict<string[]>();
+  // Gathered in Maps (tens of thousands of keys: a Map is faster than a dictionary-mode object), then
+  // written out as records with sorted keys.
+  const typeLists = new Map<string, string[]>();
+  const referrerLists = new Map<string, string[]>();
   for (const d of resources.values()) {
-    (byType[d.type] ??= []).push(d.address);
+    const ofType = typeLists.get(d.type);
+    if (ofType) ofType.push(d.address);
+    else typeLists.set(d.type, [d.address]);
     for (const targets of Object.values(d.refs)) {
       for (const target of targets) {
-        const list = (referencedBy[target] ??= []);
-        if (list[list.length - 1] !== d.address) list.push(d.address);
+        const list = referrerLists.get(target);
+        if (!list) referrerLists.set(target, [d.address]);
+        else if (list[list.length - 1] !== d.address) list.push(d.address);
       }
     }
   }
-  for (const list of Object.values(referencedBy)) list.sort(compare);
+  for (const list of referrerLists.values()) list.sort(compare);
+  const byType = sortedRecord(typeLists);
+  const referencedBy = sortedRecord(referrerLists);
   const iamRoles = resolveRoles(resources, byType);
 
   const out = dict<ModelResource>();
   for (const d of resources.values()) {
     const { raw: _raw, ...resource } = d;
-    resource.unknown = [...new Set(resource.unknown)].sort(compare);
+    if (resource.unknown.length > 1) resource.unknown = [...new Set(resource.unknown)].sort(compare);
     out[d.address] = resource;
   }
   if (input.kind === "terraform-plan") applySourceOrigins(out, input.source);
@@ -73,8 +80,8 @@ function normalizeWithFacts(input: LoadedInput): { model: InputModel; crossStack
       ...(sourceValues ? { source_values: { read: sourceValues.read.sort(compare), disagreed: sourceValues.disagreed.sort(compare) } } : {}),
     },
     resources: out,
-    by_type: sortKeys(byType),
-    referenced_by: sortKeys(referencedBy),
+    by_type: byType,
+    referenced_by: referencedBy,
     iam: { roles: iamRoles },
   };
   return { model, crossStack };
@@ -126,8 +133,8 @@ function addRef(d: DraftResource, path: string, target: string): void {
   if (!list.includes(target)) d.refs[path] = [...list, target].sort(compare);
 }
 
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const out = dict<T>();
-  for (const key of Object.keys(record).sort(compare)) out[key] = record[key]!;
+  for (const key of [...map.keys()].sort(compare)) out[key] = map.get(key)!;
   return out;
 }

@@ -10,8 +10,6 @@ interface ConfigResource {
   scope: string;
   /** Dotted attribute path → raw reference strings, for every attribute the configuration sets. */
   references: Map<string, string[]>;
-  /** Every prefix of every configured path, so "is this path (or something under it) set?" is one lookup. */
-  configured: Set<string>;
   /** Block elements the configuration writes as static blocks ("source_configuration.0"); dynamic blocks are left out. */
   blocks: Set<string>;
   /** References of `for_each` (what `each.value` / `each.key` stand for). */
@@ -368,8 +366,15 @@ function dynamicElements(values: Json, config: ConfigResource): string[] {
   return out;
 }
 
+/**
+ * The configuration sets this path, something under it, or something above it. Asked only for the
+ * few unknown paths of a resource, so the attribute paths are searched here rather than every prefix
+ * of every one of them indexed up front for every resource.
+ */
 function isConfigured(config: ConfigResource, path: string): boolean {
-  if (config.configured.has(path)) return true;
+  if (config.blocks.has(path) || config.references.has(path)) return true;
+  const under = `${path}.`;
+  for (const key of config.references.keys()) if (key.startsWith(under)) return true;
   for (let dot = path.lastIndexOf("."); dot >= 0; dot = dot === 0 ? -1 : path.lastIndexOf(".", dot - 1)) {
     if (config.references.has(path.slice(0, dot))) return true;
   }
@@ -401,15 +406,8 @@ function indexModule(
     const references = new Map<string, string[]>();
     const blocks = new Set<string>();
     collectExpressions((r.expressions ?? {}) as Json, "", references, blocks, 0, file);
-    const configured = new Set<string>(blocks);
-    // Every dotted prefix of a referenced path, found by scanning for dots (no split/slice/join per
-    // prefix: this runs for every attribute of every resource).
-    for (const path of references.keys()) {
-      for (let dot = path.indexOf("."); dot !== -1; dot = path.indexOf(".", dot + 1)) configured.add(path.slice(0, dot));
-      configured.add(path);
-    }
     const forEach = asArray((r.for_each_expression as Json | undefined)?.references).map(String);
-    configs.set(scope === "" ? r.address : `${scope}.${r.address}`, { scope, references, configured, blocks, forEach });
+    configs.set(scope === "" ? r.address : `${scope}.${r.address}`, { scope, references, blocks, forEach });
   }
   for (const [name, call] of Object.entries((module.module_calls ?? {}) as Record<string, Json>)) {
     if (!call || typeof call !== "object") continue;
