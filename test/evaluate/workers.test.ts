@@ -26,6 +26,23 @@ function workerThreads(engine: PolicyEngine): { postMessage: (m: unknown) => voi
   return pool ? pool.workers.map((w) => w.thread) : [];
 }
 
+describe("instance sizing", () => {
+  test("partitions a little over the soft bound are evaluated in the instance made at load, never in a re-created one", async () => {
+    const { model } = generated(60, "flat");
+    const bound = 32 * 1024;
+    const engine = await PolicyEngine.load({ maxPartitionBytes: bound, partition: "always" });
+    const params = engine.manifest.params;
+    const empty: InputModel = { ...model, resources: {}, by_type: {}, referenced_by: {}, iam: { roles: {} } };
+    engine.evaluateAll({ ...empty }, params);
+    const initialPages = engine.lastStats!.memory_pages;
+    engine.evaluateAll(model, params);
+    // The bound is checked before by_type, referenced_by and iam are added: partitions end above it.
+    expect(engine.lastStats!.largest_partition_bytes).toBeGreaterThan(bound);
+    expect(engine.lastStats!.largest_partition_bytes).toBeLessThan(bound * 1.125);
+    expect(engine.lastStats!.memory_pages).toBe(initialPages);
+  });
+});
+
 describe("evaluation shared with worker threads", () => {
   test("a worker evaluates partitions, and the answer is the one-thread answer, in the same order", async () => {
     const { model } = generated(60, "flat");
