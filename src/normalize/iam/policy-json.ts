@@ -1,35 +1,50 @@
 import { isExpression, referencesIn, specificResource } from "../hcl-json.js";
 import type { Statement } from "../model.js";
-import { dict, nestsDeeperThan } from "../values.js";
+import { dict } from "../values.js";
 import { servicesCoveredBy } from "./resource-coverage.js";
 import { NOTHING_SPECIFIC, toList, unreadable, type IsSpecific, type Json, type PolicyRead } from "./shared.js";
 
 /**
- * The first key that appears twice in one object of a valid JSON text, or null. JSON.parse keeps the
- * last value silently; a policy that says `"Effect": "Deny"` then `"Effect": "Allow"` must not be read
- * one way by us and another way by AWS. One pass over the text.
+ * One pass over a valid JSON text: the first key that appears twice in one object (or null), and
+ * whether objects and arrays nest deeper than `maxDepth` (up to that key, the pass stops there). JSON.parse keeps the last value silently;
+ * a policy that says `"Effect": "Deny"` then `"Effect": "Allow"` must not be read one way by us and
+ * another way by AWS. Without a repeated key the text nests exactly as the parsed document does.
  */
-export function duplicateKey(text: string): string | null {
+export function scanPolicyText(text: string, maxDepth: number): { duplicate: string | null; tooDeep: boolean } {
   const objects: (Set<string> | null)[] = [];
+  let tooDeep = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{") objects.push(new Set());
-    else if (c === "[") objects.push(null);
-    else if (c === "}" || c === "]") objects.pop();
-    else if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      objects.push(c === 0x7b ? new Set() : null);
+      if (objects.length > maxDepth) tooDeep = true;
+    } else if (c === 0x7d || c === 0x5d) objects.pop();
+    else if (c === 0x22) {
       const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      let next = i + 1;
-      while (next < text.length && /\s/.test(text[next]!)) next++;
-      const keys = objects[objects.length - 1];
-      if (text[next] === ":" && keys) {
-        const key = JSON.parse(text.slice(start, i + 1)) as string;
-        if (keys.has(key)) return key;
-        keys.add(key);
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x5c) {
+          escaped = true;
+          i++;
+        }
       }
+      const keys = objects[objects.length - 1];
+      if (!keys) continue;
+      let next = i + 1;
+      while (next < text.length && isJsonSpace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) !== 0x3a) continue;
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      if (keys.has(key)) return { duplicate: key, tooDeep };
+      keys.add(key);
     }
   }
-  return null;
+  return { duplicate: null, tooDeep };
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 const MAX_POLICY_DEPTH = 64;
@@ -43,12 +58,12 @@ export function parsePolicyJson(text: string, via: string, isSpecific: IsSpecifi
     return unreadable(`policy document is not valid JSON`);
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return unreadable(`policy document is not a JSON object`);
-  const duplicate = duplicateKey(text);
+  // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
+  const { duplicate, tooDeep } = scanPolicyText(text, MAX_POLICY_DEPTH);
   if (duplicate !== null) {
     return unreadable(`policy document has the key ${JSON.stringify(duplicate)} twice in one object, so which value AWS reads is not certain`);
   }
-  // Real documents nest about 6 levels; a hostile one must not overflow the value conversions below.
-  if (nestsDeeperThan(doc, MAX_POLICY_DEPTH)) return unreadable(`policy document nests deeper than ${MAX_POLICY_DEPTH} levels`);
+  if (tooDeep) return unreadable(`policy document nests deeper than ${MAX_POLICY_DEPTH} levels`);
   return policyDocument(doc as Json, via, isSpecific);
 }
 
