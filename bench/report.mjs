@@ -36,8 +36,8 @@ export function renderMarkdown(results, notes = "") {
   );
   L.push("");
   L.push(
-    `**Taken under load.** The machine has ${machine.cores} cores, shared during this run with other sessions (load average ${machine.load_at_start} at the start, ${machine.load_at_end ?? "?"} at the end; each row below gives the load before it). ` +
-      "Absolute times are therefore inflated, and unevenly; the ratios are taken between tools run one after another on the same file within minutes, which is the fairer reading. " +
+    `**A noisy machine.** A virtual machine with ${machine.cores} cores whose speed varies from minute to minute with its host (load average ${machine.load_at_start} at the start, ${machine.load_at_end ?? "?"} at the end, part of it the benchmark's own two threads; each row below gives the load before it): one and the same command can take a third longer in one minute than in the next. ` +
+      "Absolute times are therefore uneven; the ratios are taken between tools run one after another on the same file within minutes, which is the fairer reading. " +
       "The whole-model column (`APPRUNNER_GUARD_PARTITION=never`, the evaluation as it was before partitioning, with today's Rego) is the in-run baseline.",
   );
   L.push("");
@@ -57,7 +57,7 @@ export function renderMarkdown(results, notes = "") {
   L.push("");
   L.push("- **Inputs**: `bench/generate.mjs`, seeded, writes `terraform show -json` plans (format 1.2, one line as Terraform prints it: planned_values, resource_changes with after / after_unknown / after_sensitive, prior_state, configuration with expressions.references and module_calls) in three shapes; about 55 % of the services are compliant, the rest break one or two rules each:");
   for (const s of shapes) L.push(`  - ${SHAPE_TEXT[s] ?? s}.`);
-  L.push("- **First runs only**: every figure is a fresh process with no warm-up, as a CI job runs it. On each file the tools run in turn (parse, ours, one thread, whole model, opa; again; again), so they meet the same load; each figure is the minimum wall time of the runs, the minimum CPU time (user + sys) separately, and the largest peak RSS (`/usr/bin/time -f \"%M %U %S\"`). CPU time is the reading least disturbed by the other sessions on the machine.");
+  L.push("- **First runs only**: every figure is a fresh process with no warm-up, as a CI job runs it. On each file the tools run in turn (parse, ours, one thread, whole model, opa; again; again), so they meet the same load; each figure is the minimum wall time of the runs, the minimum CPU time (user + sys) separately, and the largest peak RSS (`/usr/bin/time -f \"%M %U %S\"`). CPU time is the reading least disturbed by the machine's swings.");
   L.push("- **ours: CLI**: `node bin/apprunner-guard.js check plan.json --format json`, Node start-up and policy load included; on this machine one worker thread evaluates partitions beside the main thread. **ours, one thread**: the same with `APPRUNNER_GUARD_WORKERS=0`. **ours, whole model**: the same with `APPRUNNER_GUARD_PARTITION=never` (one evaluation of the whole model, the evaluation as it was before partitioning, with today's Rego).");
   L.push("- **node + JSON.parse**: `node -e 'JSON.parse(fs.readFileSync(f, \"utf8\"))'`: the floor for any Node tool that reads the file.");
   L.push("- **native opa eval**: the same Rego (policies/, tests excluded), the same parameters and the input model our normalizer wrote (so OPA skips normalize): `opa eval -d policies --data params.json -i model.json data.apprunner_guard.main.findings`.");
