@@ -50,7 +50,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       failOnChanges: options.failOnChanges,
       baseline,
       releaseRaw: true,
-      collectBetweenStages: largeInput(options.paths),
+      collectBetweenStages: true,
     });
   } finally {
     if (engine instanceof PolicyEngine) await engine.close();
@@ -59,6 +59,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 
 /** Worker threads pay only for an input large enough to be evaluated in partitions (a few MB of plan). */
 const PARALLEL_INPUT_BYTES = 4 * 1024 * 1024;
+
+/** An input from this size on is worth a full collection where its text and its document die. */
+const COLLECT_INPUT_BYTES = 4 * 1024 * 1024;
 
 function largeInput(paths: string[]): boolean {
   let bytes = 0;
@@ -90,8 +93,8 @@ export interface PassOptions {
   failOnChanges?: boolean;
   baseline?: LoadedBaseline;
   /**
-   * With releaseRaw, a full garbage collection where the dropped text and document become garbage
-   * (before normalization, before evaluation). V8 frees a large string or a large parsed tree only at
+   * With releaseRaw, a full garbage collection where the dropped text and document of an input of
+   * 4 MiB or more become garbage (before normalization, before its evaluation). V8 frees a large string or a large parsed tree only at
    * its next full collection, which on a large plan comes after the next stage has already grown the
    * heap on top of it: collected where they die, peak RSS measured 274 → 221 MB on a 27 MB plan and
    * 424–480 → 350 MB on a 67 MB one, for two collections of 20–60 ms each (docs/benchmarks.md).
@@ -144,9 +147,18 @@ function preparePass(engine: PolicyEngine, inputs: LoadedInput[], options: PassO
   const parameters = { ...engine.manifest.params, ...config.params };
   // A plan's text is no longer needed once it is loaded (its address lines were found then): dropped
   // before normalization, the file's text is not held alongside the document and the model at the peak.
-  if (options.releaseRaw) for (const input of inputs) if (input.kind === "terraform-plan" && input.lineOfAddress) input.text = "";
-  const collect = options.releaseRaw && options.collectBetweenStages ? collectGarbage : () => {};
-  collect();
+  // Collections pay only where a large input's text or document dies (a full collection costs about the
+  // live heap; an estate of many small plans would pay one per plan for little).
+  const collectFor = (input: LoadedInput): boolean => options.releaseRaw === true && options.collectBetweenStages === true && input.bytes >= COLLECT_INPUT_BYTES;
+  let textDropped = false;
+  if (options.releaseRaw) {
+    for (const input of inputs) {
+      if (input.kind !== "terraform-plan" || !input.lineOfAddress) continue;
+      input.text = "";
+      textDropped ||= collectFor(input);
+    }
+  }
+  if (textDropped) collectGarbage();
   const models = normalizeAll(inputs);
   const beforeModel = (i: number): InputModel | null => {
     const prior = priorView(inputs[i]!);
@@ -158,7 +170,7 @@ function preparePass(engine: PolicyEngine, inputs: LoadedInput[], options: PassO
     input.text = "";
     input.document = {};
     if (input.parts) input.parts = input.parts.map((part) => ({ path: part.path, text: "", document: {} }));
-    collect();
+    if (collectFor(input)) collectGarbage();
   };
   return { config, parameters, models, beforeModel, release };
 }

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { afterAll, describe, expect, test } from "vitest";
 import { checkInputs, collectGarbage, runCheck } from "../src/check.js";
 import { PolicyEngine } from "../src/evaluate/engine.js";
@@ -23,6 +24,35 @@ describe("collection between stages (runCheck on a large plan)", () => {
     collectGarbage();
     expect(ref.deref()).toBeUndefined();
   });
+
+  test("only a large input pays for collections: none for an estate of plans under 4 MiB each (over it together), two for one large plan", async () => {
+    const forcedDuring = async (run: () => Promise<unknown>): Promise<number> => {
+      let forced = 0;
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { detail?: { flags?: number } })[]) {
+          if (((entry.detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) forced++;
+        }
+      });
+      observer.observe({ entryTypes: ["gc"] });
+      await run();
+      // GC entries are delivered asynchronously.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      observer.disconnect();
+      return forced;
+    };
+    const estate = join(scratch, "estate");
+    mkdirSync(estate);
+    const small = join(scratch, "small.json");
+    writeFileSync(small, JSON.stringify(planJson(buildResources(80, 3, "flat").resources)));
+    expect(statSync(small).size * 3).toBeGreaterThan(4 * 1024 * 1024);
+    expect(statSync(small).size).toBeLessThan(4 * 1024 * 1024);
+    for (const name of ["a.json", "b.json", "c.json"]) copyFileSync(small, join(estate, name));
+    expect(await forcedDuring(() => runCheck({ paths: [estate], now, findSource: false }))).toBe(0);
+
+    const large = join(scratch, "large-for-count.json");
+    writeFileSync(large, JSON.stringify(planJson(buildResources(180, 3, "flat").resources)));
+    expect(await forcedDuring(() => runCheck({ paths: [large], now, findSource: false }))).toBe(2);
+  }, 120_000);
 
   test("a plan large enough to be collected between stages gets the report a single-thread pass without collection gives", async () => {
     const { resources } = buildResources(180, 3, "flat");
